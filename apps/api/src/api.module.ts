@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig, AppConfigModule, Env, HealthModule, loggerParams } from '@csms/common';
+import { DomainModule } from '@csms/domain';
+import { AuthModule } from '@csms/auth';
+import { QueuesModule } from '@csms/queues';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { HealthController } from './health/health.controller';
+import { IdentityModule } from './identity/identity.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { RateLimitGuard } from './rate-limit.guard';
+
+export interface ApiModuleOptions {
+  env?: Env;
+  config?: AppConfig;
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(options: ApiModuleOptions = {}): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        AppConfigModule.forRoot(options),
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => loggerParams(config, 'api'),
+        }),
+        ThrottlerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.rateLimit.perMinute }],
+        }),
+        DomainModule.forRoot(),
+        QueuesModule.forRoot('api'),
+        AuthModule,
+        HealthModule,
+        OrganizationsModule,
+        IdentityModule,
+        ApiKeysModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+    };
+  }
+}

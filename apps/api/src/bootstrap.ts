@@ -1,0 +1,60 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig, ProblemDetailsFilter, createValidationPipe } from '@csms/common';
+import { ApiModule, ApiModuleOptions } from './api.module';
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('CSMS API')
+    .setDescription(
+      'Multi-tenant Charging Station Management System. Authenticate with `Authorization: Bearer <token>` ' +
+        '(a user token from /api/v1/auth/login or an API key) or `X-API-Key: <key>`. Errors are RFC 9457 ' +
+        'problem details with a stable `code`.',
+    )
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'User token or API key' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api_key')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Everything main.ts applies to the app, shared with the end-to-end tests so they run the real thing. */
+export function configureApiApp(app: NestExpressApplication): void {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:', 'https:'] },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.api.corsOrigins === '*' ? true : config.api.corsOrigins,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
+  });
+  app.useBodyParser('json', { limit: config.api.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.api.bodyLimit, extended: false });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'CSMS API',
+  });
+}
+
+export async function createApiApp(options: ApiModuleOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  configureApiApp(app);
+  return app;
+}

@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig, AppConfigModule, Env, HealthModule, loggerParams } from '@csms/common';
+import { DomainModule } from '@csms/domain';
+import { QueuesModule } from '@csms/queues';
+import { HealthController } from './health/health.controller';
+import { OcppServerService } from './ocpp/ocpp-server.service';
+
+export interface GatewayModuleOptions {
+  env?: Env;
+  config?: AppConfig;
+}
+
+@Module({})
+export class GatewayModule {
+  static forRoot(options: GatewayModuleOptions = {}): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        AppConfigModule.forRoot(options),
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => loggerParams(config, 'ocpp-gateway'),
+        }),
+        DomainModule.forRoot(),
+        QueuesModule.forRoot('ocpp-gateway'),
+        HealthModule,
+      ],
+      controllers: [HealthController],
+      providers: [OcppServerService],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import {
+  APP_CONFIG,
+  AppConfig,
+  checkRedis,
+  ensureDatabase,
+  exitOnStartupError,
+  loadConfig,
+} from '@csms/common';
+import { runMigrations } from '@csms/domain';
+import { createGatewayApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await ensureDatabase(config.database.url);
+  await checkRedis(config.redis.url);
+  if (config.database.migrateOnStart) await runMigrations(config.database.url);
+  const app = await createGatewayApp({ config });
+  const { host, port } = app.get<AppConfig>(APP_CONFIG).gateway;
+  await app.listen(port, host);
+}
+
+main().catch((err) => exitOnStartupError(err, (line) => process.stderr.write(`ocpp-gateway: ${line}\n`)));

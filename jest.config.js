@@ -1,0 +1,39 @@
+/** Two projects: unit specs beside the code, end-to-end suites in test/ against real Postgres, Redis and OCPP clients. */
+const moduleNameMapper = {
+  '^@csms/(common|domain|auth|queues)$': '<rootDir>/libs/$1/src',
+};
+const transform = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false },
+  ],
+};
+
+module.exports = {
+  testTimeout: 30000,
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: [
+        '<rootDir>/apps/**/*.spec.ts',
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/scripts/**/*.spec.ts',
+      ],
+      moduleNameMapper,
+      transform,
+    },
+    {
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      moduleNameMapper,
+      transform,
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFiles: ['reflect-metadata'],
+    },
+  ],
+};

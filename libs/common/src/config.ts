@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
+export type Env = Record<string, string | undefined>;
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  database: { url: string; migrateOnStart: boolean; poolSize: number; logQueries: boolean };
+  redis: { url: string; queuePrefix: string };
+  api: { host: string; port: number; publicUrl: string; bodyLimit: string; corsOrigins: string[] | '*' };
+  gateway: {
+    host: string;
+    port: number;
+    nodeId: string;
+    heartbeatIntervalSeconds: number;
+    pingIntervalSeconds: number;
+    tlsCertFile?: string;
+    tlsKeyFile?: string;
+  };
+  auth: {
+    userTokenTtlHours: number;
+    loginMaxFailures: number;
+    loginFailureWindowSeconds: number;
+  };
+  rateLimit: { perMinute: number };
+  log: { level: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback?: string): string {
+    const value = this.env[name];
+    if (value === undefined || value === '') {
+      if (fallback === undefined) this.problems.push(`${name} is required`);
+      return fallback ?? '';
+    }
+    return value;
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  int(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    const value = this.string(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+}
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/csms';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Reads and validates the whole configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', 'development', ['development', 'production', 'test'] as const);
+  const apiPort = r.int('API_PORT', 3000, 0, 65535);
+  const gatewayPort = r.int('OCPP_PORT', 9000, 0, 65535);
+  const cors = r.optional('CORS_ORIGINS');
+  const tlsCertFile = r.optional('OCPP_TLS_CERT_FILE');
+  const tlsKeyFile = r.optional('OCPP_TLS_KEY_FILE');
+  if (Boolean(tlsCertFile) !== Boolean(tlsKeyFile)) {
+    r.problems.push('OCPP_TLS_CERT_FILE and OCPP_TLS_KEY_FILE must be set together');
+  }
+  const config: AppConfig = {
+    nodeEnv,
+    database: {
+      url: r.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
+      migrateOnStart: r.bool('DATABASE_MIGRATE_ON_START', true),
+      poolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 500),
+      logQueries: r.bool('DATABASE_LOG_QUERIES', false),
+    },
+    redis: {
+      url: r.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
+      queuePrefix: r.string('QUEUE_PREFIX', 'csms'),
+    },
+    api: {
+      host: r.string('API_HOST', '0.0.0.0'),
+      port: apiPort,
+      publicUrl: r.string('PUBLIC_URL', `http://localhost:${apiPort}`).replace(/\/+$/, ''),
+      bodyLimit: r.string('API_BODY_LIMIT', '1mb'),
+      corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((o) => o.trim()),
+    },
+    gateway: {
+      host: r.string('OCPP_HOST', '0.0.0.0'),
+      port: gatewayPort,
+      nodeId: r.string('GATEWAY_NODE_ID', `${hostname()}-${randomBytes(3).toString('hex')}`),
+      heartbeatIntervalSeconds: r.int('OCPP_HEARTBEAT_INTERVAL', 300, 10, 86400),
+      pingIntervalSeconds: r.int('OCPP_PING_INTERVAL', 30, 0, 3600),
+      tlsCertFile,
+      tlsKeyFile,
+    },
+    auth: {
+      userTokenTtlHours: r.int('AUTH_TOKEN_TTL_HOURS', 24 * 7, 1, 24 * 365),
+      loginMaxFailures: r.int('AUTH_LOGIN_MAX_FAILURES', 5, 1, 1000),
+      loginFailureWindowSeconds: r.int('AUTH_LOGIN_FAILURE_WINDOW', 900, 1, 86400),
+    },
+    rateLimit: { perMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000) },
+    log: {
+      level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    },
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

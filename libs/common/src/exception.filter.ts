@@ -1,0 +1,138 @@
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { ulid } from 'ulid';
+import { ProblemBody, ProblemException, PROBLEM_TYPE_BASE, problemTitle } from './problem';
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  409: 'conflict',
+  410: 'gone',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+/** Errors thrown by body-parser and friends carry `status`/`type` instead of being HttpExceptions. */
+interface ExpressLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+  message?: string;
+}
+
+/**
+ * The one exception filter: every error leaves as `application/problem+json`. A 500 never shows
+ * internals; it carries an `error_id` that is also logged with the stack.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const { body, headers } = this.toProblem(exception, req);
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+  }
+
+  private toProblem(
+    exception: unknown,
+    req: Request,
+  ): { body: ProblemBody; headers: Record<string, string> } {
+    if (exception instanceof ProblemException) {
+      return { body: exception.toBody(), headers: exception.headers };
+    }
+    if (exception instanceof ThrottlerException) {
+      return {
+        body: this.generic(429, 'Too many requests; retry later'),
+        headers: { 'Retry-After': String(60) },
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      let detail = exception.message;
+      if (typeof response === 'object' && response !== null && 'message' in response) {
+        const message = (response as { message: unknown }).message;
+        detail = Array.isArray(message) ? message.join('; ') : String(message);
+      }
+      if (status === 404 && detail.startsWith('Cannot ')) detail = `No route for ${req.method} ${req.path}`;
+      // Nest maps body-parser's SyntaxError to a bare BadRequestException carrying the parser's message.
+      if (status === 400 && exception.constructor === BadRequestException && /JSON/.test(detail)) {
+        return {
+          body: {
+            ...this.generic(400, 'The request body is not valid JSON'),
+            code: 'invalid_json',
+            type: `${PROBLEM_TYPE_BASE}invalid_json`,
+          },
+          headers: {},
+        };
+      }
+      if (status < 500) return { body: this.generic(status, detail), headers: {} };
+      if (status === 503 && typeof response === 'object' && response !== null && 'details' in response) {
+        const body = this.generic(503, 'A dependency is unavailable');
+        return { body: { ...body, checks: (response as { details: unknown }).details }, headers: {} };
+      }
+    }
+    const expressError = exception as ExpressLikeError;
+    const status = expressError?.status ?? expressError?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const detail =
+        expressError.type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON'
+          : expressError.type === 'entity.too.large'
+            ? 'The request body is too large'
+            : expressError.expose && expressError.message
+              ? expressError.message
+              : problemTitle(status);
+      const code =
+        expressError.type === 'entity.parse.failed'
+          ? 'invalid_json'
+          : (STATUS_CODES[status] ?? 'bad_request');
+      return {
+        body: { ...this.generic(status, detail), code, type: `${PROBLEM_TYPE_BASE}${code}` },
+        headers: {},
+      };
+    }
+    const errorId = `err_${ulid()}`;
+    this.logger.error(
+      { err: exception, error_id: errorId, method: req.method, path: req.path },
+      `Unhandled error ${errorId}`,
+    );
+    return {
+      body: {
+        ...this.generic(500, `An unexpected error occurred; quote ${errorId} when reporting it`),
+        code: 'internal_error',
+        type: `${PROBLEM_TYPE_BASE}internal_error`,
+        error_id: errorId,
+      },
+      headers: {},
+    };
+  }
+
+  private generic(status: number, detail: string): ProblemBody {
+    const code = STATUS_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+    return { type: `${PROBLEM_TYPE_BASE}${code}`, title: problemTitle(status), status, detail, code };
+  }
+}
