@@ -4,6 +4,7 @@ import type { ConnectionOptions } from 'bullmq';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@csms/common';
 import { DEFAULT_JOB_OPTIONS } from './queue-names';
+import { ConnectionRegistry } from './connection-registry';
 import { REDIS, createRedis, redisConnectionOptions } from './redis';
 
 /**
@@ -34,8 +35,9 @@ export class QueuesModule implements OnApplicationShutdown {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => createRedis(config.redis.url, `${serviceName}`),
         },
+        ConnectionRegistry,
       ],
-      exports: [REDIS, BullModule],
+      exports: [REDIS, BullModule, ConnectionRegistry],
     };
   }
 
