@@ -87,6 +87,25 @@ export class ChargePoint {
   @Column({ type: 'timestamptz', nullable: true })
   decommissionedAt: Date | null;
 
+  /** Status of the charger as a whole (1.6 connectorId 0), with the charger's timestamp. */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  status: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  statusErrorCode: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  statusAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastConnectedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastDisconnectedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  passwordUpdatedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,5 +1,14 @@
 import { ApiKey } from './api-key.entity';
 import { ChargePoint } from './charge-point.entity';
+import { ChargePointEvent } from './charge-point-event.entity';
+import { ChargingSession } from './charging-session.entity';
+import { Connector } from './connector.entity';
+import { Evse } from './evse.entity';
+import { IdTag } from './id-tag.entity';
+import { MeterValue } from './meter-value.entity';
+import { OcppMessage } from './ocpp-message.entity';
+import { StatusHistoryEntry } from './status-history.entity';
+import { TransactionEventRecord } from './transaction-event.entity';
 import { Membership } from './membership.entity';
 import { Organization } from './organization.entity';
 import { User } from './user.entity';
@@ -7,9 +16,34 @@ import { UserToken } from './user-token.entity';
 
 export * from './api-key.entity';
 export * from './charge-point.entity';
+export * from './charge-point-event.entity';
+export * from './charging-session.entity';
+export * from './connector.entity';
+export * from './evse.entity';
+export * from './id-tag.entity';
+export * from './meter-value.entity';
+export * from './ocpp-message.entity';
+export * from './status-history.entity';
+export * from './transaction-event.entity';
 export * from './membership.entity';
 export * from './organization.entity';
 export * from './user.entity';
 export * from './user-token.entity';
 
-export const ENTITIES = [User, Organization, Membership, ApiKey, UserToken, ChargePoint];
+export const ENTITIES = [
+  User,
+  Organization,
+  Membership,
+  ApiKey,
+  UserToken,
+  ChargePoint,
+  Evse,
+  Connector,
+  StatusHistoryEntry,
+  IdTag,
+  ChargingSession,
+  MeterValue,
+  TransactionEventRecord,
+  ChargePointEvent,
+  OcppMessage,
+];
