@@ -16,6 +16,8 @@ export type ExpectedOcppVersion = OcppVersion | 'auto';
 export const REGISTRATION_STATUSES = ['accepted', 'pending', 'rejected'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 export type SecurityProfile = 0 | 1 | 2;
+/** OCPP identity alphabet (OCPP 2.0.1 security whitepaper), 1–48 characters. */
+export const CHARGE_POINT_ID_PATTERN = /^[A-Za-z0-9*_=:+|@.-]{1,48}$/;
 
 /**
  * A charger, identified by its OCPP identity (the last path segment of its websocket URL), unique

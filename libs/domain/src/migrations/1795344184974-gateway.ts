@@ -84,7 +84,7 @@ export class Gateway1795344184974 implements MigrationInterface {
       `CREATE UNIQUE INDEX "charging_sessions_ocpp_tx_uq" ON "charging_sessions" ("ocpp_transaction_id") WHERE "ocpp_transaction_id" IS NOT NULL`,
     );
     await queryRunner.query(
-      `CREATE UNIQUE INDEX "charging_sessions_v16_start_uq" ON "charging_sessions" ("charge_point_id", "connector_number", "id_tag", "started_at") WHERE "ocpp_transaction_id" IS NOT NULL`,
+      `CREATE UNIQUE INDEX "charging_sessions_v16_start_uq" ON "charging_sessions" ("charge_point_id", "evse_number", "id_tag", "started_at") WHERE "ocpp_transaction_id" IS NOT NULL`,
     );
     await queryRunner.query(
       `CREATE INDEX "charging_sessions_active_tag_idx" ON "charging_sessions" ("organization_id", lower("id_tag")) WHERE "status" = 'active'`,
