@@ -7,10 +7,13 @@ import { DomainModule } from '@csms/domain';
 import { AuthModule } from '@csms/auth';
 import { QueuesModule } from '@csms/queues';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ChargePointsModule } from './charge-points/charge-points.module';
 import { HealthController } from './health/health.controller';
+import { IdTagsModule } from './id-tags/id-tags.module';
 import { IdentityModule } from './identity/identity.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit.guard';
+import { SessionsModule } from './sessions/sessions.module';
 
 export interface ApiModuleOptions {
   env?: Env;
@@ -39,6 +42,9 @@ export class ApiModule {
         OrganizationsModule,
         IdentityModule,
         ApiKeysModule,
+        ChargePointsModule,
+        IdTagsModule,
+        SessionsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

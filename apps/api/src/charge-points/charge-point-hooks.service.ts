@@ -1,0 +1,36 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ChargePoint } from '@csms/domain';
+
+/**
+ * What the charge point resource asks of the remote command path (api → BullMQ → gateway → charger).
+ * Each hook is called after the change is committed; each returns whether a command was requested.
+ * Until the command path implements them they only log, and the change takes effect at the charger's
+ * next connection or boot.
+ */
+@Injectable()
+export class ChargePointHooks {
+  private readonly logger = new Logger('ChargePointHooks');
+
+  /**
+   * A new charger password was stored. Push it to the connected charger: 1.6 ChangeConfiguration
+   * `AuthorizationKey` (the password's bytes in hex), 2.0.1 SetVariables `SecurityCtrlr.BasicAuthPassword`.
+   * The old password keeps working until the charger reconnects with the new one.
+   */
+  async pushPassword(chargePoint: ChargePoint, password: string): Promise<boolean> {
+    void password;
+    this.logger.log({ chargePointId: chargePoint.id }, 'Charger password rotated; push not available yet');
+    return false;
+  }
+
+  /** A Pending charger was accepted: send TriggerMessage(BootNotification) so it boots into Accepted. */
+  async registrationAccepted(chargePoint: ChargePoint): Promise<boolean> {
+    this.logger.log({ chargePointId: chargePoint.id }, 'Charger accepted; boot trigger not available yet');
+    return false;
+  }
+
+  /** A charger was decommissioned: close its connection (it is refused at its next handshake). */
+  async decommissioned(chargePoint: ChargePoint): Promise<boolean> {
+    this.logger.log({ chargePointId: chargePoint.id }, 'Charger decommissioned');
+    return false;
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ChargePointHooks } from './charge-point-hooks.service';
+import { ChargePointsController } from './charge-points.controller';
+import { ChargePointsService } from './charge-points.service';
+import { EvsesController } from './evses.controller';
+import { EvsesService } from './evses.service';
+
+@Module({
+  controllers: [ChargePointsController, EvsesController],
+  providers: [ChargePointsService, EvsesService, ChargePointHooks],
+  exports: [ChargePointsService, ChargePointHooks],
+})
+export class ChargePointsModule {}
