@@ -37,7 +37,8 @@ export class ChargePointStateService {
   /** Stores the boot data and answers with the registration status the operator set. */
   async boot(connection: ChargerConnection, info: BootInfo): Promise<RegistrationStatus> {
     const now = this.clock.now();
-    const rows: Array<{ registration_status: RegistrationStatus }> = await this.db.query(
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows]: [Array<{ registration_status: RegistrationStatus }>, number] = await this.db.query(
       `UPDATE charge_points SET vendor = $2, model = $3, serial_number = $4, firmware_version = $5,
          last_boot_at = $6, last_seen_at = $6, updated_at = now()
        WHERE id = $1 RETURNING registration_status`,
