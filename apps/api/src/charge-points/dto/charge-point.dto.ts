@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '@csms/common';
@@ -72,7 +72,47 @@ export class CreateChargePointDto {
   password?: string;
 }
 
-export class UpdateChargePointDto extends PartialType(OmitType(CreateChargePointDto, ['id', 'password'])) {}
+/** Every field optional; `null` clears the nullable ones (name, location, project) and is refused elsewhere. */
+export class UpdateChargePointDto {
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name?: string | null;
+
+  @ApiPropertyOptional({ enum: EXPECTED_VERSIONS })
+  @NotNull()
+  @IsIn(EXPECTED_VERSIONS)
+  ocpp_version?: (typeof EXPECTED_VERSIONS)[number];
+
+  @ApiPropertyOptional({
+    enum: REGISTRATION_STATUSES,
+    description: 'Accepting a Pending charger triggers its boot',
+  })
+  @NotNull()
+  @IsIn(REGISTRATION_STATUSES)
+  registration_status?: (typeof REGISTRATION_STATUSES)[number];
+
+  @ApiPropertyOptional({ enum: [0, 1, 2] })
+  @NotNull()
+  @IsIn([0, 1, 2])
+  security_profile?: 0 | 1 | 2;
+
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(0, 500)
+  location?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @Matches(/^proj_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'project_id must be a project id (proj_...)' })
+  project_id?: string | null;
+}
 
 export class ChargePointListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REGISTRATION_STATUSES })

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDateString, IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '@csms/common';
@@ -43,7 +43,38 @@ export class CreateIdTagDto {
   label?: string | null;
 }
 
-export class UpdateIdTagDto extends PartialType(CreateIdTagDto) {}
+/** Every field optional; `null` clears expiry and label and is refused for the others. */
+export class UpdateIdTagDto {
+  @ApiPropertyOptional({ maxLength: 36 })
+  @NotNull()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 36)
+  @Matches(/^[\x20-\x7e]+$/, { message: 'value must be printable ASCII' })
+  value?: string;
+
+  @ApiPropertyOptional({ enum: ID_TAG_TYPES })
+  @NotNull()
+  @IsIn(ID_TAG_TYPES)
+  type?: (typeof ID_TAG_TYPES)[number];
+
+  @ApiPropertyOptional({ enum: ID_TAG_STATUSES })
+  @NotNull()
+  @IsIn(ID_TAG_STATUSES)
+  status?: (typeof ID_TAG_STATUSES)[number];
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  expires_at?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  label?: string | null;
+}
 
 export class IdTagListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ID_TAG_STATUSES })
