@@ -159,6 +159,47 @@ describe('OCPP gateway', () => {
     });
   });
 
+  describe('several gateway nodes', () => {
+    it('closes the old socket on another node when the charger reconnects elsewhere, and forgets a node that shuts down', async () => {
+      const nodeB = await startGateway(stack, { GATEWAY_NODE_ID: `node-b-${Date.now()}` });
+      try {
+        const cp = await aChargePoint(api, owner.token);
+        const onA = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+        await eventually(
+          () => get(`/api/v1/charge-points/${cp.id}`),
+          (r) => r.body.gateway_node === gateway.config.gateway.nodeId,
+        );
+        const closedOnA = new Promise<{ code: number }>((resolve) => onA.once('close', resolve));
+        await connect({ port: nodeB.port, identity: cp.id, password: cp.password });
+        expect((await closedOnA).code).toBe(4001);
+        const moved = await eventually(
+          () => get(`/api/v1/charge-points/${cp.id}`),
+          (r) => r.body.gateway_node === nodeB.config.gateway.nodeId,
+        );
+        expect(moved.body).toMatchObject({ connected: true, gateway_node: nodeB.config.gateway.nodeId });
+
+        await nodeB.close();
+        const offline = await get(`/api/v1/charge-points/${cp.id}`);
+        expect(offline.body).toMatchObject({ connected: false, gateway_node: null });
+        expect(await gateway.app.get(ConnectionRegistry).isNodeAlive(nodeB.config.gateway.nodeId)).toBe(
+          false,
+        );
+      } finally {
+        await nodeB.close().catch(() => undefined);
+      }
+    });
+
+    it('closes the socket of a charger the operator decommissions', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const closed = new Promise<{ code: number }>((resolve) => client.once('close', resolve));
+      expect(
+        (await api.http().delete(`/api/v1/charge-points/${cp.id}`).set(bearer(owner.token))).status,
+      ).toBe(204);
+      expect((await closed).code).toBe(4003);
+    });
+  });
+
   describe('OCPP 1.6', () => {
     it('boots, reports status, authorizes, starts, meters and stops; REST shows the live state and the session', async () => {
       const cp = await aChargePoint(api, owner.token, { ocpp_version: '1.6' });

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ChargePoint } from '@csms/domain';
+import { GatewayControl } from '@csms/queues';
 
 /**
  * What the charge point resource asks of the remote command path (api → BullMQ → gateway → charger).
@@ -10,6 +11,8 @@ import type { ChargePoint } from '@csms/domain';
 @Injectable()
 export class ChargePointHooks {
   private readonly logger = new Logger('ChargePointHooks');
+
+  constructor(private readonly control: GatewayControl) {}
 
   /**
    * A new charger password was stored. Push it to the connected charger: 1.6 ChangeConfiguration
@@ -28,9 +31,13 @@ export class ChargePointHooks {
     return false;
   }
 
-  /** A charger was decommissioned: close its connection (it is refused at its next handshake). */
+  /** A charger was decommissioned: whichever gateway node holds it closes its socket; it is refused at its next handshake. */
   async decommissioned(chargePoint: ChargePoint): Promise<boolean> {
-    this.logger.log({ chargePointId: chargePoint.id }, 'Charger decommissioned');
-    return false;
+    await this.control.publish({
+      type: 'disconnect',
+      chargePointId: chargePoint.id,
+      reason: 'Charge point decommissioned',
+    });
+    return true;
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GatewayControl } from '@csms/queues';
 import { ChargePointHooks } from './charge-point-hooks.service';
 import { ChargePointsController } from './charge-points.controller';
 import { ChargePointsService } from './charge-points.service';
@@ -7,7 +8,7 @@ import { EvsesService } from './evses.service';
 
 @Module({
   controllers: [ChargePointsController, EvsesController],
-  providers: [ChargePointsService, EvsesService, ChargePointHooks],
+  providers: [ChargePointsService, EvsesService, ChargePointHooks, GatewayControl],
   exports: [ChargePointsService, ChargePointHooks],
 })
 export class ChargePointsModule {}

@@ -26,14 +26,13 @@ import {
   OcppProtocol,
   PROTOCOL_VERSIONS,
 } from './connections.service';
+import { CLOSE_REPLACED } from './gateway-control.listener';
 import { MessageLogService } from './message-log.service';
 import { NodeHeartbeatService } from './node-heartbeat.service';
 import { OcppHandler, actionOf } from './ocpp-handler';
 
 export const OCPP_PROTOCOLS: OcppProtocol[] = ['ocpp1.6', 'ocpp2.0.1'];
 const OCPP_PATH = /^\/ocpp\/([^/?#]+)\/?(?:\?.*)?$/;
-/** Close code sent to a socket that a newer connection of the same charger replaces. */
-export const CLOSE_REPLACED = 4001;
 
 /** What the handshake hands to the connection (ocpp-rpc `session`). */
 interface HandshakeSession {

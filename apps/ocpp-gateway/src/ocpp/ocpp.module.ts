@@ -6,7 +6,9 @@ import { MeterValuesService } from '../charging/meter-values.service';
 import { SessionsService } from '../charging/sessions.service';
 import { V16_HANDLERS } from '../v16';
 import { V201_HANDLERS } from '../v201';
+import { GatewayControl } from '@csms/queues';
 import { ConnectionsService } from './connections.service';
+import { GatewayControlListener } from './gateway-control.listener';
 import { MessageLogService } from './message-log.service';
 import { NodeHeartbeatService } from './node-heartbeat.service';
 import { OcppServerService } from './ocpp-server.service';
@@ -18,6 +20,8 @@ import { OcppServerService } from './ocpp-server.service';
 @Module({
   providers: [
     ConnectionsService,
+    GatewayControl,
+    GatewayControlListener,
     MessageLogService,
     NodeHeartbeatService,
     OcppServerService,
