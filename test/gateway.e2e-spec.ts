@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RPCClient } from 'ocpp-rpc';
 import { DataSource } from 'typeorm';
 import { ConnectionRegistry } from '@csms/queues';
-import { MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
+import { MESSAGE_LOG_LIMIT, MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
 import { aChargePoint, charger, connectCharger, eventually, handshakeStatus } from './support/chargers';
 import { RunningApp, TestStack, createTestStack, startApi, startGateway } from './support/harness';
 import { SignedUp, bearer, signUp } from './support/session';
@@ -200,6 +204,52 @@ describe('OCPP gateway', () => {
     });
   });
 
+  describe('TLS', () => {
+    it('serves wss:// when a certificate and key are configured', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'csms-tls-'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const secure = await startGateway(stack, {
+        OCPP_TLS_CERT_FILE: join(dir, 'cert.pem'),
+        OCPP_TLS_KEY_FILE: join(dir, 'key.pem'),
+      });
+      try {
+        const cp = await aChargePoint(api, owner.token, { security_profile: 2 });
+        const client = new RPCClient({
+          endpoint: `wss://127.0.0.1:${secure.port}/ocpp`,
+          identity: cp.id,
+          protocols: ['ocpp1.6'],
+          password: cp.password,
+          reconnect: false,
+          wsOpts: { rejectUnauthorized: false },
+        } as never);
+        await client.connect();
+        expect(await client.call('Heartbeat', {})).toHaveProperty('currentTime');
+        await client.close({ force: true });
+      } finally {
+        await secure.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('OCPP 1.6', () => {
     it('boots, reports status, authorizes, starts, meters and stops; REST shows the live state and the session', async () => {
       const cp = await aChargePoint(api, owner.token, { ocpp_version: '1.6' });
@@ -352,6 +402,19 @@ describe('OCPP gateway', () => {
       expect(boots.find((m: { direction: string }) => m.direction === 'out').frame[2]).toMatchObject({
         status: 'Accepted',
       });
+    });
+
+    it('keeps the message log bounded per charger', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      for (let i = 0; i < MESSAGE_LOG_LIMIT / 2 + 40; i++) await client.call('Heartbeat', {});
+      const log = gateway.app.get(MessageLogService);
+      await log.flush();
+      await log.flush();
+      const res = await get(`/api/v1/charge-points/${cp.id}/messages?limit=5`);
+      expect(res.body.total).toBeLessThanOrEqual(MESSAGE_LOG_LIMIT + 50);
+      expect(res.body.total).toBeGreaterThanOrEqual(MESSAGE_LOG_LIMIT - 1);
+      expect(res.body.data[0]).toMatchObject({ direction: 'out', action: 'Heartbeat', message_type: 3 });
     });
 
     it('answers a StopTransaction for an unknown transaction and records it for review', async () => {
