@@ -160,7 +160,7 @@ export class SessionsService {
            stop_reason = $4,
            flags = CASE WHEN $5 AND NOT ('clock_skew' = ANY(flags)) THEN flags || ARRAY['clock_skew'] ELSE flags END,
            updated_at = now()
-         WHERE id = $1`,
+         WHERE id = $1 AND status = 'active'`,
         [session.id, stop.timestamp, receivedAt, stop.reason, skewed],
       );
     }
