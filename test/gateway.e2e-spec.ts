@@ -464,6 +464,27 @@ describe('OCPP gateway', () => {
       });
     });
 
+    it('stores DataTransfer, diagnostics and firmware status reports', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      expect(
+        await client.call('DataTransfer', { vendorId: 'com.acme', messageId: 'hello', data: '42' }),
+      ).toEqual({
+        status: 'UnknownVendorId',
+      });
+      expect(await client.call('DiagnosticsStatusNotification', { status: 'Uploaded' })).toEqual({});
+      expect(await client.call('FirmwareStatusNotification', { status: 'Installed' })).toEqual({});
+      const rows = await db().query(
+        `SELECT kind, payload FROM charge_point_events WHERE charge_point_id = $1 ORDER BY id`,
+        [cp.id],
+      );
+      expect(rows).toEqual([
+        { kind: 'DataTransfer', payload: { vendorId: 'com.acme', messageId: 'hello', data: '42' } },
+        { kind: 'DiagnosticsStatusNotification', payload: { status: 'Uploaded' } },
+        { kind: 'FirmwareStatusNotification', payload: { status: 'Installed' } },
+      ]);
+    });
+
     it('answers Pending to a charger the operator has not accepted yet', async () => {
       const cp = await aChargePoint(api, owner.token, { registration_status: 'pending' });
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
