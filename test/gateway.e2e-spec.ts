@@ -193,6 +193,27 @@ describe('OCPP gateway', () => {
       }
     });
 
+    it('drops a charger that stops answering pings within the configured interval', async () => {
+      const pinging = await startGateway(stack, { OCPP_PING_INTERVAL: '1' });
+      try {
+        const cp = await aChargePoint(api, owner.token);
+        const client = await connect({ port: pinging.port, identity: cp.id, password: cp.password });
+        await eventually(
+          () => get(`/api/v1/charge-points/${cp.id}`),
+          (r) => r.body.connected === true,
+        );
+        (client as unknown as { _ws: { _socket: { pause(): void } } })._ws._socket.pause();
+        const dropped = await eventually(
+          () => get(`/api/v1/charge-points/${cp.id}`),
+          (r) => r.body.connected === false,
+          6000,
+        );
+        expect(dropped.body.connected).toBe(false);
+      } finally {
+        await pinging.close();
+      }
+    });
+
     it('closes the socket of a charger the operator decommissions', async () => {
       const cp = await aChargePoint(api, owner.token);
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
