@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@csms/common';
 import { normalizeIdTag } from '../ocpp/ocpp-mapper';
 
@@ -26,18 +26,19 @@ export class AuthorizationService {
   async authorize(
     organizationId: string,
     value: string,
-    options: { exceptSessionId?: string; checkConcurrent?: boolean } = {},
+    options: { exceptSessionId?: string; checkConcurrent?: boolean; manager?: EntityManager } = {},
   ): Promise<Authorization> {
     const normalized = normalizeIdTag(value);
-    const rows: Array<{ id: string; status: string; expires_at: Date | null; busy: boolean }> =
-      await this.db.query(
-        `SELECT t.id, t.status, t.expires_at,
+    const rows: Array<{ id: string; status: string; expires_at: Date | null; busy: boolean }> = await (
+      options.manager ?? this.db.manager
+    ).query(
+      `SELECT t.id, t.status, t.expires_at,
            EXISTS (SELECT 1 FROM charging_sessions s
                    WHERE s.organization_id = $1 AND lower(s.id_tag) = $2 AND s.status = 'active'
                      AND s.id <> $3) AS busy
          FROM id_tags t WHERE t.organization_id = $1 AND t.value_normalized = $2`,
-        [organizationId, normalized, options.exceptSessionId ?? ''],
-      );
+      [organizationId, normalized, options.exceptSessionId ?? ''],
+    );
     const tag = rows[0];
     if (!tag) return { status: 'Invalid', idTagId: null, expiresAt: null };
     const base = { idTagId: tag.id, expiresAt: tag.expires_at };

@@ -211,7 +211,7 @@ export class SessionsService {
   ): Promise<{ sessionId: string; authorization: Authorization | null }> {
     const receivedAt = this.clock.now();
     const { chargePointId, organizationId } = connection;
-    const sessionId = await this.db.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       await manager.query(
         `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
            status, start_received_at)
@@ -223,6 +223,12 @@ export class SessionsService {
         `SELECT id, last_seq_no FROM charging_sessions WHERE charge_point_id = $1 AND transaction_id = $2 FOR UPDATE`,
         [chargePointId, event.transactionId],
       );
+      const authorization = event.idToken
+        ? await this.auth.authorize(organizationId, event.idToken.value, {
+            exceptSessionId: session.id,
+            manager,
+          })
+        : null;
       const fresh: unknown[] = await manager.query(
         `INSERT INTO transaction_events (charge_point_id, transaction_id, seq_no, session_id, event_type,
            trigger_reason, offline, charger_timestamp, received_at, payload)
@@ -241,17 +247,16 @@ export class SessionsService {
           event.payload,
         ],
       );
-      if (fresh.length === 0) return session.id;
+      if (fresh.length === 0) return { sessionId: session.id, authorization };
 
-      const idTagId = event.idToken
-        ? (await this.auth.authorize(organizationId, event.idToken.value, { checkConcurrent: false })).idTagId
-        : null;
+      const idTagId = authorization?.idTagId ?? null;
       const newFlags: string[] = [];
       if (!event.offline && isClockSkewed(event.timestamp, receivedAt)) newFlags.push('clock_skew');
       if (session.last_seq_no !== null && event.seqNo < session.last_seq_no)
         newFlags.push('late_offline_events');
-      await manager.query(
-        `UPDATE charging_sessions SET
+      const [[evse]]: [Array<{ evse_number: number | null; connector_number: number | null }>, number] =
+        await manager.query(
+          `UPDATE charging_sessions SET
            started_at = CASE WHEN $2 = 'Started' THEN $3
                              ELSE coalesce(started_at, $3) END,
            evse_number = coalesce(evse_number, $4),
@@ -267,27 +272,24 @@ export class SessionsService {
            last_seq_no = greatest(coalesce(last_seq_no, $12), $12),
            flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || $13::text[]) AS f ORDER BY f),
            updated_at = now()
-         WHERE id = $1`,
-        [
-          session.id,
-          event.eventType,
-          event.timestamp,
-          event.evseNumber,
-          event.connectorNumber,
-          event.idToken?.value.slice(0, 36) ?? null,
-          event.idToken?.type.slice(0, 20) ?? null,
-          idTagId,
-          event.remoteStartId,
-          receivedAt,
-          event.stoppedReason?.slice(0, 40) ?? null,
-          event.seqNo,
-          newFlags,
-        ],
-      );
-      const [evse]: Array<{ evse_number: number | null; connector_number: number | null }> =
-        await manager.query(`SELECT evse_number, connector_number FROM charging_sessions WHERE id = $1`, [
-          session.id,
-        ]);
+         WHERE id = $1
+         RETURNING evse_number, connector_number`,
+          [
+            session.id,
+            event.eventType,
+            event.timestamp,
+            event.evseNumber,
+            event.connectorNumber,
+            event.idToken?.value.slice(0, 36) ?? null,
+            event.idToken?.type.slice(0, 20) ?? null,
+            idTagId,
+            event.remoteStartId,
+            receivedAt,
+            event.stoppedReason?.slice(0, 40) ?? null,
+            event.seqNo,
+            newFlags,
+          ],
+        );
       await this.meters.store(
         connection,
         event.samples,
@@ -300,11 +302,7 @@ export class SessionsService {
         manager,
       );
       await this.meters.recompute(session.id, manager);
-      return session.id;
+      return { sessionId: session.id, authorization };
     });
-    const authorization = event.idToken
-      ? await this.auth.authorize(organizationId, event.idToken.value, { exceptSessionId: sessionId })
-      : null;
-    return { sessionId, authorization };
   }
 }
