@@ -472,6 +472,21 @@ describe('OCPP gateway', () => {
       );
     });
 
+    it("answers Invalid for another organization's id tag", async () => {
+      const stranger = await signUp(api);
+      await api
+        .http()
+        .post('/api/v1/id-tags')
+        .set(bearer(stranger.token))
+        .send({ value: 'their-tag' })
+        .expect(201);
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      expect(await client.call('Authorize', { idTag: 'their-tag' })).toEqual({
+        idTagInfo: { status: 'Invalid' },
+      });
+    });
+
     it('answers Blocked and Expired id tags', async () => {
       const cp = await aChargePoint(api, owner.token);
       await post('/api/v1/id-tags', { value: 'blocked-1', status: 'blocked' });

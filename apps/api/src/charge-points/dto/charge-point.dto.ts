@@ -174,7 +174,7 @@ export class ChargePointView {
   @ApiProperty({ description: 'Live: a gateway node holds its websocket' }) connected: boolean;
   @ApiProperty({ nullable: true, type: String, description: 'The gateway node holding the connection' })
   gateway_node: string | null;
-  @ApiProperty({ nullable: true, type: String, enum: [...OCPP_VERSIONS, null] })
+  @ApiProperty({ nullable: true, type: String, description: 'Version of the current or last connection' })
   connected_ocpp_version: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Status of the charger as a whole' })
   status: string | null;
