@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  JoinColumn,
+  ManyToOne,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { ChargePoint } from './charge-point.entity';
 import { numericTransformer } from './numeric.transformer';
 
 export const SESSION_STATUSES = ['active', 'completed'] as const;
@@ -36,6 +46,10 @@ export class ChargingSession {
 
   @Column({ type: 'varchar', length: 48 })
   chargePointId: string;
+
+  @ManyToOne(() => ChargePoint, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'charge_point_id' })
+  chargePoint?: ChargePoint;
 
   @Column({ type: 'varchar', length: 8 })
   ocppVersion: string;

@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  JoinColumn,
+  ManyToOne,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { ChargePoint } from './charge-point.entity';
 import { numericTransformer } from './numeric.transformer';
 
 /** A connector of an EVSE (1.6 connectorId N is EVSE N, connector 1), with its live OCPP status. */
@@ -13,6 +23,10 @@ export class Connector {
 
   @Column({ type: 'varchar', length: 48 })
   chargePointId: string;
+
+  @ManyToOne(() => ChargePoint, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'charge_point_id' })
+  chargePoint?: ChargePoint;
 
   @Column({ type: 'int' })
   evseNumber: number;

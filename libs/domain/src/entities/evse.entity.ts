@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  JoinColumn,
+  ManyToOne,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { ChargePoint } from './charge-point.entity';
 import { numericTransformer } from './numeric.transformer';
 
 /**
@@ -16,6 +26,10 @@ export class Evse {
 
   @Column({ type: 'varchar', length: 48 })
   chargePointId: string;
+
+  @ManyToOne(() => ChargePoint, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'charge_point_id' })
+  chargePoint?: ChargePoint;
 
   @Column({ type: 'int' })
   evseNumber: number;

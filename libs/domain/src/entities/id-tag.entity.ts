@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  JoinColumn,
+  ManyToOne,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Organization } from './organization.entity';
 
 export const ID_TAG_TYPES = [
   'rfid',
@@ -28,6 +38,10 @@ export class IdTag {
 
   @Column({ type: 'varchar', length: 40 })
   organizationId: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Organization;
 
   @Column({ type: 'varchar', length: 36 })
   value: string;

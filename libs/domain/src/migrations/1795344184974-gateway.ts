@@ -76,6 +76,18 @@ export class Gateway1795344184974 implements MigrationInterface {
       `ALTER TABLE "charge_points" ADD "last_disconnected_at" TIMESTAMP WITH TIME ZONE`,
     );
     await queryRunner.query(`ALTER TABLE "charge_points" ADD "password_updated_at" TIMESTAMP WITH TIME ZONE`);
+    await queryRunner.query(
+      `ALTER TABLE "charging_sessions" ADD CONSTRAINT "FK_a1f38e67d672277eec9b9537c91" FOREIGN KEY ("charge_point_id") REFERENCES "charge_points"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "connectors" ADD CONSTRAINT "FK_a96ff5e736cee8e474484eb9684" FOREIGN KEY ("charge_point_id") REFERENCES "charge_points"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "evses" ADD CONSTRAINT "FK_3233c88e1e4a3f23ee13a9cd7ab" FOREIGN KEY ("charge_point_id") REFERENCES "charge_points"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "id_tags" ADD CONSTRAINT "FK_a0c3cd679f84431a1103968bcec" FOREIGN KEY ("organization_id") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
     // Hand-written: the 1.6 transaction id sequence and partial/expression indexes TypeORM cannot express.
     await queryRunner.query(
       `CREATE SEQUENCE "ocpp_transaction_id_seq" AS integer START WITH 1 MAXVALUE 2147483647`,
@@ -92,6 +104,12 @@ export class Gateway1795344184974 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "id_tags" DROP CONSTRAINT "FK_a0c3cd679f84431a1103968bcec"`);
+    await queryRunner.query(`ALTER TABLE "evses" DROP CONSTRAINT "FK_3233c88e1e4a3f23ee13a9cd7ab"`);
+    await queryRunner.query(`ALTER TABLE "connectors" DROP CONSTRAINT "FK_a96ff5e736cee8e474484eb9684"`);
+    await queryRunner.query(
+      `ALTER TABLE "charging_sessions" DROP CONSTRAINT "FK_a1f38e67d672277eec9b9537c91"`,
+    );
     await queryRunner.query(`DROP INDEX "public"."charging_sessions_active_tag_idx"`);
     await queryRunner.query(`DROP INDEX "public"."charging_sessions_v16_start_uq"`);
     await queryRunner.query(`DROP INDEX "public"."charging_sessions_ocpp_tx_uq"`);
