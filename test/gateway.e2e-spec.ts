@@ -114,6 +114,11 @@ describe('OCPP gateway', () => {
         gateway_node: gateway.config.gateway.nodeId,
         connected_ocpp_version: '1.6',
       });
+      const ids = (res: { body: { data: Array<{ id: string }> } }) => res.body.data.map((c) => c.id);
+      const online = await get('/api/v1/charge-points?connected=true&limit=100');
+      expect(ids(online)).toContain(cp.id);
+      expect(online.body.data.every((c: { connected: boolean }) => c.connected)).toBe(true);
+      expect(ids(await get('/api/v1/charge-points?connected=false&limit=100'))).not.toContain(cp.id);
       await client.close();
       const gone = await eventually(
         () => get(`/api/v1/charge-points/${cp.id}`),

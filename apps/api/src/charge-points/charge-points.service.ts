@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { Brackets, DataSource, IsNull } from 'typeorm';
+import { Brackets, DataSource, In, IsNull, SelectQueryBuilder } from 'typeorm';
 import { Clock, Page, PageQueryDto, Problems, page, pageParams } from '@csms/common';
 import { AuthContext, hashChargerPassword } from '@csms/auth';
 import { ChargePoint, Connector, OcppMessage, StatusHistoryEntry } from '@csms/domain';
@@ -88,16 +88,39 @@ export class ChargePointsService {
         ),
       );
     }
-    const [rows, total] = await qb
-      .orderBy('cp.createdAt', 'DESC')
-      .addOrderBy('cp.id', 'ASC')
-      .take(take)
-      .skip(skip)
-      .getManyAndCount();
+    qb.orderBy('cp.createdAt', 'DESC').addOrderBy('cp.id', 'ASC');
+    if (query.connected !== undefined)
+      return this.listByConnection(auth, qb, query, query.connected === 'true');
+    const [rows, total] = await qb.take(take).skip(skip).getManyAndCount();
     const nodes = await this.registry.nodesOf(rows.map((r) => r.id));
     return page(
       rows.map((cp) => toChargePointView(cp, nodes.get(cp.id) ?? null)),
       total,
+      query,
+    );
+  }
+
+  /** Connection state lives in Redis: filter the matching ids there, then read the requested page. */
+  private async listByConnection(
+    auth: AuthContext,
+    qb: SelectQueryBuilder<ChargePoint>,
+    query: ChargePointListQueryDto,
+    connected: boolean,
+  ): Promise<Page<ChargePointView>> {
+    const { take, skip } = pageParams(query);
+    const ids = (await qb.clone().select('cp.id', 'id').getRawMany<{ id: string }>()).map((r) => r.id);
+    const nodes = await this.registry.nodesOf(ids);
+    const matching = ids.filter((id) => (nodes.get(id) !== null) === connected);
+    const pageIds = matching.slice(skip, skip + take);
+    const rows = pageIds.length
+      ? await this.db.getRepository(ChargePoint).findBy({ id: In(pageIds), organizationId: auth.orgId })
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return page(
+      pageIds
+        .filter((id) => byId.has(id))
+        .map((id) => toChargePointView(byId.get(id)!, nodes.get(id) ?? null)),
+      matching.length,
       query,
     );
   }

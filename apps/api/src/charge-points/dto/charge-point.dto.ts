@@ -136,6 +136,14 @@ export class ChargePointListQueryDto extends PageQueryDto {
   @IsString()
   @Length(1, 100)
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Only connected (true) or offline (false) chargers',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  connected?: 'true' | 'false';
 }
 
 export class SetPasswordDto {
