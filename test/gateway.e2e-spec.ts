@@ -390,6 +390,17 @@ describe('OCPP gateway', () => {
         [session.id],
       );
       expect(count).toBe(5); // begin, 2.5 kWh, power, transactionData 3200, end
+      const samples = await get(`/api/v1/sessions/${session.id}/meter-values`);
+      expect(samples.body.total).toBe(5);
+      expect(samples.body.data[0]).toMatchObject({ context: 'Transaction.Begin', value: 1000, unit: 'Wh' });
+      expect(samples.body.data).toContainEqual(
+        expect.objectContaining({
+          measurand: 'Energy.Active.Import.Register',
+          value: 2500,
+          unit: 'Wh',
+          raw_value: '2.5',
+        }),
+      );
 
       const view = await get(`/api/v1/charge-points/${cp.id}`);
       expect(view.body).toMatchObject({
@@ -739,6 +750,12 @@ describe('OCPP gateway', () => {
         'FirmwareStatusNotification',
         'NotifyEvent',
       ]);
+      const reports = await get(`/api/v1/charge-points/${cp.id}/events?kind=NotifyReport`);
+      expect(reports.body).toMatchObject({
+        total: 1,
+        data: [{ kind: 'NotifyReport', payload: { requestId: 1 } }],
+      });
+      expect((await get(`/api/v1/charge-points/${cp.id}/events?kind=no%20such`)).status).toBe(400);
     });
   });
 

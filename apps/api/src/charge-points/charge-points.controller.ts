@@ -11,6 +11,9 @@ import { Auth, AuthContext, Authenticated } from '@csms/auth';
 import { Page, PageQueryDto } from '@csms/common';
 import { ChargePointsService } from './charge-points.service';
 import {
+  ChargerEventListView,
+  ChargerEventQueryDto,
+  ChargerEventView,
   ChargePointListQueryDto,
   ChargePointListView,
   ChargePointStatusView,
@@ -108,6 +111,20 @@ export class ChargePointsController {
     @Query() query: StatusHistoryQueryDto,
   ): Promise<Page<StatusHistoryEntryView>> {
     return this.chargePoints.statusHistory(auth, id, query);
+  }
+
+  @Get(':id/events')
+  @Authenticated({ permission: 'charge_points.read' })
+  @ApiOperation({
+    summary: 'Reports the charger sent (firmware, diagnostics, logs, security events, NotifyReport, ...)',
+  })
+  @ApiOkResponse({ type: ChargerEventListView })
+  events(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Query() query: ChargerEventQueryDto,
+  ): Promise<Page<ChargerEventView>> {
+    return this.chargePoints.events(auth, id, query);
   }
 
   @Get(':id/messages')

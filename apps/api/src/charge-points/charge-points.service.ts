@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { Brackets, DataSource, In, IsNull, SelectQueryBuilder } from 'typeorm';
 import { Clock, Page, PageQueryDto, Problems, page, pageParams } from '@csms/common';
 import { AuthContext, hashChargerPassword } from '@csms/auth';
-import { ChargePoint, Connector, OcppMessage, StatusHistoryEntry } from '@csms/domain';
+import { ChargePoint, ChargePointEvent, Connector, OcppMessage, StatusHistoryEntry } from '@csms/domain';
 import { ConnectionRegistry } from '@csms/queues';
 import { ChargePointHooks } from './charge-point-hooks.service';
 import { iso, toChargePointView } from './charge-point.mapper';
 import {
+  ChargerEventQueryDto,
+  ChargerEventView,
   ChargePointListQueryDto,
   ChargePointStatusView,
   ChargePointView,
@@ -244,6 +246,31 @@ export class ChargePointsService {
         vendor_error_code: h.vendorErrorCode,
         timestamp: h.chargerTimestamp.toISOString(),
         received_at: h.receivedAt.toISOString(),
+      })),
+      total,
+      query,
+    );
+  }
+
+  /** Reports the charger sent for the record (firmware, diagnostics, security events, NotifyReport, ...). */
+  async events(auth: AuthContext, id: string, query: ChargerEventQueryDto): Promise<Page<ChargerEventView>> {
+    const cp = await this.findOwned(auth, id);
+    const { take, skip } = pageParams(query);
+    const where: Record<string, unknown> = { chargePointId: cp.id, organizationId: auth.orgId };
+    if (query.kind) where.kind = query.kind;
+    const [rows, total] = await this.db.getRepository(ChargePointEvent).findAndCount({
+      where,
+      order: { id: 'DESC' },
+      take,
+      skip,
+    });
+    return page(
+      rows.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        payload: e.payload,
+        charger_timestamp: iso(e.chargerTimestamp),
+        received_at: e.receivedAt.toISOString(),
       })),
       total,
       query,

@@ -1,8 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, Authenticated } from '@csms/auth';
-import { Page } from '@csms/common';
-import { SessionListQueryDto, SessionListView, SessionView } from './dto/session.dto';
+import { Page, PageQueryDto } from '@csms/common';
+import {
+  MeterValueListView,
+  MeterValueView,
+  SessionListQueryDto,
+  SessionListView,
+  SessionView,
+} from './dto/session.dto';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('sessions')
@@ -24,5 +30,17 @@ export class SessionsController {
   @ApiOkResponse({ type: SessionView })
   get(@Auth() auth: AuthContext, @Param('session_id') id: string): Promise<SessionView> {
     return this.sessions.get(auth, id);
+  }
+
+  @Get(':session_id/meter-values')
+  @Authenticated({ permission: 'sessions.read' })
+  @ApiOperation({ summary: "A session's sampled meter values, in the charger's time order" })
+  @ApiOkResponse({ type: MeterValueListView })
+  meterValues(
+    @Auth() auth: AuthContext,
+    @Param('session_id') id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<MeterValueView>> {
+    return this.sessions.meterValues(auth, id, query);
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Page, Problems, page, pageParams } from '@csms/common';
+import { Page, PageQueryDto, Problems, page, pageParams } from '@csms/common';
 import { AuthContext } from '@csms/auth';
-import { ChargingSession } from '@csms/domain';
-import { SessionListQueryDto, SessionView } from './dto/session.dto';
+import { ChargingSession, MeterValue } from '@csms/domain';
+import { MeterValueView, SessionListQueryDto, SessionView } from './dto/session.dto';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -53,11 +53,42 @@ export class SessionsService {
     return page(rows.map(toView), total, query);
   }
 
-  async get(auth: AuthContext, id: string): Promise<SessionView> {
+  private async find(auth: AuthContext, id: string): Promise<ChargingSession> {
     const session = await this.db
       .getRepository(ChargingSession)
       .findOneBy({ id, organizationId: auth.orgId });
     if (!session) throw Problems.notFound('Session', id);
-    return toView(session);
+    return session;
+  }
+
+  async get(auth: AuthContext, id: string): Promise<SessionView> {
+    return toView(await this.find(auth, id));
+  }
+
+  /** The session's sampled values in the charger's time order. */
+  async meterValues(auth: AuthContext, id: string, query: PageQueryDto): Promise<Page<MeterValueView>> {
+    const session = await this.find(auth, id);
+    const { take, skip } = pageParams(query);
+    const [rows, total] = await this.db.getRepository(MeterValue).findAndCount({
+      where: { sessionId: session.id },
+      order: { sampledAt: 'ASC', id: 'ASC' },
+      take,
+      skip,
+    });
+    return page(
+      rows.map((m) => ({
+        sampled_at: m.sampledAt.toISOString(),
+        measurand: m.measurand,
+        phase: m.phase,
+        location: m.location,
+        context: m.context,
+        unit: m.unit,
+        value: m.value,
+        raw_value: m.rawValue,
+        received_at: m.receivedAt.toISOString(),
+      })),
+      total,
+      query,
+    );
   }
 }

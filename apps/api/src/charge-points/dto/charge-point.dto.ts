@@ -283,3 +283,32 @@ export class OcppMessageListView {
   @ApiProperty() limit: number;
   @ApiProperty() offset: number;
 }
+
+export class ChargerEventQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'Only reports of this OCPP action',
+    example: 'FirmwareStatusNotification',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z]{1,48}$/, { message: 'kind must be an OCPP action name' })
+  kind?: string;
+}
+
+export class ChargerEventView {
+  @ApiProperty() id: string;
+  @ApiProperty({ description: 'The OCPP action, e.g. SecurityEventNotification' }) kind: string;
+  @ApiProperty({ description: 'The payload as the charger sent it', type: Object }) payload: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ nullable: true, type: String }) charger_timestamp: string | null;
+  @ApiProperty() received_at: string;
+}
+
+export class ChargerEventListView {
+  @ApiProperty({ type: [ChargerEventView] }) data: ChargerEventView[];
+  @ApiProperty() total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}

@@ -50,3 +50,23 @@ export class SessionListView {
   @ApiProperty() limit: number;
   @ApiProperty() offset: number;
 }
+
+export class MeterValueView {
+  @ApiProperty({ description: "Charger's timestamp of the sample" }) sampled_at: string;
+  @ApiProperty({ example: 'Energy.Active.Import.Register' }) measurand: string;
+  @ApiProperty({ nullable: true, type: String }) phase: string | null;
+  @ApiProperty({ nullable: true, type: String }) location: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Sample.Periodic' }) context: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Wh for energy (kWh converted)' }) unit:
+    string | null;
+  @ApiProperty() value: number;
+  @ApiProperty({ description: 'The value as the charger sent it' }) raw_value: string;
+  @ApiProperty() received_at: string;
+}
+
+export class MeterValueListView {
+  @ApiProperty({ type: [MeterValueView] }) data: MeterValueView[];
+  @ApiProperty() total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}
