@@ -5,7 +5,7 @@ const moduleNameMapper = {
 const transform = {
   '^.+\\.ts$': [
     'ts-jest',
-    { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false },
+    { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false },
   ],
 };
 

@@ -23,7 +23,7 @@ export interface AppConfig {
     loginFailureWindowSeconds: number;
   };
   rateLimit: { perMinute: number };
-  log: { level: string };
+  log: { level: string; file?: string };
 }
 
 export class ConfigError extends Error {
@@ -145,6 +145,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimit: { perMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000) },
     log: {
       level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      file: r.optional('LOG_FILE'),
     },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
