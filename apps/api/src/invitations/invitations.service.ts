@@ -140,7 +140,7 @@ export class InvitationsService {
       qb.andWhere('i.status = :status', { status: query.status });
     }
     const [rows, total] = await qb
-      .orderBy('i.created_at', 'DESC')
+      .orderBy('i.createdAt', 'DESC')
       .addOrderBy('i.id', 'DESC')
       .take(take)
       .skip(skip)

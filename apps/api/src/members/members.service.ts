@@ -37,7 +37,7 @@ export class MembersService {
       .createQueryBuilder('m')
       .innerJoinAndSelect('m.user', 'u')
       .where('m.organization_id = :orgId', { orgId })
-      .orderBy('m.created_at', 'ASC')
+      .orderBy('m.createdAt', 'ASC')
       .addOrderBy('m.id', 'ASC')
       .take(take)
       .skip(skip)
