@@ -18,6 +18,11 @@ export interface NewOrganization {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** Validated DTOs carry absent fields as `undefined`; they must not override the defaults. */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Creates an organization with its owner membership, inside the caller's transaction. */
 @Injectable()
 export class OrganizationProvisioningService {
@@ -35,10 +40,10 @@ export class OrganizationProvisioningService {
       taxId: input.taxId ?? null,
       settings: {
         ...DEFAULT_ORGANIZATION_SETTINGS,
-        ...input.settings,
+        ...definedOnly(input.settings),
         notification_preferences: {
           ...DEFAULT_ORGANIZATION_SETTINGS.notification_preferences,
-          ...input.settings?.notification_preferences,
+          ...definedOnly(input.settings?.notification_preferences),
         },
       },
     });
