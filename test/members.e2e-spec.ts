@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Membership } from '@csms/domain';
 import { RunningApp, TestStack, createTestStack, startApi } from './support/harness';
 import { seedMember } from './support/members';
-import { SignedUp, bearer, signUp } from './support/session';
+import { bearer, signUp } from './support/session';
 
 describe('members: roles, ownership transfer, removal', () => {
   let stack: TestStack;

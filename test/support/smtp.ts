@@ -27,15 +27,15 @@ export class SmtpCapture {
   ) {}
 
   static async start(): Promise<SmtpCapture> {
-    let capture: SmtpCapture | undefined;
+    const holder: { capture?: SmtpCapture } = {};
     const server = new SMTPServer({
       secure: false,
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onRcptTo(_address, _session, callback) {
-        if (capture?.rejecting) {
-          capture.rejected++;
+        if (holder.capture?.rejecting) {
+          holder.capture.rejected++;
           const err = Object.assign(new Error('Mailbox busy, try later'), { responseCode: 451 });
           return callback(err);
         }
@@ -45,19 +45,19 @@ export class SmtpCapture {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          capture!.messages.push({
+          holder.capture!.messages.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             text: decodeQuotedPrintable(Buffer.concat(chunks).toString('utf8')),
           });
-          capture!.waiters.splice(0).forEach((w) => w());
+          holder.capture!.waiters.splice(0).forEach((w) => w());
           callback();
         });
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    capture = new SmtpCapture(server, (server.server.address() as AddressInfo).port);
-    return capture;
+    holder.capture = new SmtpCapture(server, (server.server.address() as AddressInfo).port);
+    return holder.capture;
   }
 
   get url(): string {
