@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { Transporter } from 'nodemailer';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { APP_CONFIG, AppConfig } from '@csms/common';
 
 export interface MailMessage {
@@ -32,7 +33,13 @@ export class MailerService implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.transport = config.mail.smtpUrl
-      ? nodemailer.createTransport(config.mail.smtpUrl)
+      ? nodemailer.createTransport({
+          // A send holds its outbox row locked: fail fast rather than wait minutes (query options win).
+          connectionTimeout: 15_000,
+          greetingTimeout: 15_000,
+          socketTimeout: 30_000,
+          ...parseConnectionUrl(config.mail.smtpUrl),
+        })
       : nodemailer.createTransport({ jsonTransport: true });
   }
 
