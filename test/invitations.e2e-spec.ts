@@ -242,6 +242,46 @@ describe('invitations by email over SMTP', () => {
     expect(fresh.id).not.toBe(inv.id);
   });
 
+  it.each([
+    ['email', { email: 'not-an-email', role: 'member' }],
+    ['email', { role: 'member' }],
+    ['role', { email: 'ok@example.com', role: 'owner' }],
+    ['role', { email: 'ok@example.com', role: 'superuser' }],
+    ['role', { email: 'ok@example.com' }],
+    ['extra', { email: 'ok@example.com', role: 'member', extra: 1 }],
+  ])('rejects an invitation with a bad %s with a 400 naming it', async (field, body) => {
+    const res = await api
+      .http()
+      .post(`/api/v1/organizations/${owner.orgId}/invitations`)
+      .set(bearer(owner.token))
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it.each([
+    ['token', { token: 42 }],
+    ['token', {}],
+    ['password', { token: 'csms_inv_x', first_name: 'A', last_name: 'B', password: 'short' }],
+    [
+      'first_name',
+      { token: 'csms_inv_x', first_name: '', last_name: 'B', password: 'correct horse battery' },
+    ],
+  ])('rejects an acceptance with a bad %s with a 400 naming it', async (field, body) => {
+    const res = await api.http().post('/api/v1/organizations/invitations/accept').send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('rejects an unknown status filter with a 400 naming status', async () => {
+    const res = await api
+      .http()
+      .get(`/api/v1/organizations/${owner.orgId}/invitations?status=sent`)
+      .set(bearer(owner.token));
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('status');
+  });
+
   it('refuses a second invitation to a pending address or a member with 409', async () => {
     const email = uniqueEmail('dup');
     await invite(api, owner.token, owner.orgId, email);
