@@ -9,7 +9,7 @@ import { MailerService } from '../apps/api/src/notifications/mailer.service';
 import { OutboxReconcilerService } from '../apps/api/src/notifications/outbox-reconciler.service';
 import { TEST_REDIS_URL } from './support/databases';
 import { RunningApp, TestStack, createTestStack, startApi } from './support/harness';
-import { bearer, signUp, uniqueEmail } from './support/session';
+import { bearer, createApiKey, signUp, uniqueEmail } from './support/session';
 import { SmtpCapture, invitationToken } from './support/smtp';
 
 const DAY = 24 * 3600_000;
@@ -200,6 +200,24 @@ describe('invitations by email over SMTP', () => {
     ]);
   });
 
+  it('asks a person who already has an account to sign in (409 email_taken) instead of creating a second one', async () => {
+    const frank = await signUp(api);
+    await invite(api, owner.token, owner.orgId, frank.email);
+    const token = invitationToken(await delivered(smtp, db, frank.email));
+    const res = await api
+      .http()
+      .post('/api/v1/organizations/invitations/accept')
+      .send({ token, first_name: 'F', last_name: 'Two', password: 'correct horse battery staple' });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('email_taken');
+    const ok = await api
+      .http()
+      .post('/api/v1/organizations/invitations/accept')
+      .set(bearer(frank.token))
+      .send({ token });
+    expect(ok.status).toBe(200);
+  });
+
   it('answers an unknown token with 404 and an API key with 403', async () => {
     const res = await api.http().post('/api/v1/organizations/invitations/accept').send({
       token: 'csms_inv_doesnotexist',
@@ -208,6 +226,13 @@ describe('invitations by email over SMTP', () => {
       password: 'correct horse battery staple',
     });
     expect(res.status).toBe(404);
+    const key = await createApiKey(api, owner.token, ['read:members']);
+    const byKey = await api
+      .http()
+      .post('/api/v1/organizations/invitations/accept')
+      .set(bearer(key.key))
+      .send({ token: 'csms_inv_doesnotexist' });
+    expect(byKey.status).toBe(403);
     const missing = await api.http().post('/api/v1/organizations/invitations/accept').send({ token: 'x' });
     expect(missing.status).toBe(400);
     expect(missing.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([

@@ -2,7 +2,13 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@csms/common';
-import { DEFAULT_JOB_OPTIONS, NotificationJob, QueueName, SendEmailPayload } from '@csms/queues';
+import {
+  DEFAULT_JOB_OPTIONS,
+  NotificationJob,
+  NotificationJobs,
+  QueueName,
+  SendEmailPayload,
+} from '@csms/queues';
 import { EmailSenderService } from './email-sender.service';
 
 /**
@@ -28,13 +34,16 @@ export class NotificationsProcessor extends WorkerHost implements OnApplicationB
       .catch((err: unknown) => this.logger.error(`Notifications worker stopped: ${String(err)}`));
   }
 
+  /** One handler per job name; the Record type makes a job name without a handler a compile error. */
+  private readonly handlers: { [N in NotificationJob]: (job: Job<NotificationJobs[N]>) => Promise<string> } =
+    {
+      [NotificationJob.SendEmail]: (job) => this.sender.send(job.data.emailId),
+    };
+
   async process(job: Job<SendEmailPayload>): Promise<string> {
-    switch (job.name as NotificationJob) {
-      case NotificationJob.SendEmail:
-        return this.sender.send(job.data.emailId);
-      default:
-        throw new Error(`No handler for notifications job ${job.name}`);
-    }
+    const handler = this.handlers[job.name as NotificationJob];
+    if (!handler) throw new Error(`No handler for notifications job ${job.name}`);
+    return handler(job);
   }
 
   @OnWorkerEvent('failed')
