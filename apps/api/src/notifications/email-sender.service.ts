@@ -11,7 +11,8 @@ export type SendOutcome = 'sent' | 'already_sent' | 'cancelled';
 /**
  * Sends one outbox row, idempotently: the row is locked for the whole send, so a second job for it
  * waits and then finds it sent. Secrets in the message (an invitation's token) are minted here, stored
- * only as their hash, and committed with the `sent` mark; a failed send rolls both back.
+ * only as their hash, and committed with the `sent` mark; a failed send rolls both back. Locks are
+ * taken invitation first, then email, the order the invitation service uses, so the two cannot deadlock.
  */
 @Injectable()
 export class EmailSenderService {
@@ -23,7 +24,11 @@ export class EmailSenderService {
   ) {}
 
   async send(emailId: string): Promise<SendOutcome> {
+    const peek = await this.db.getRepository(OutboundEmail).findOneBy({ id: emailId });
+    if (!peek || peek.status === 'sent') return 'already_sent';
+    if (peek.status !== 'pending') return 'cancelled';
     return this.db.transaction(async (manager) => {
+      const invitation = peek.invitationId ? await this.lockInvitation(manager, peek.invitationId) : null;
       const email = await manager
         .getRepository(OutboundEmail)
         .createQueryBuilder('e')
@@ -32,7 +37,7 @@ export class EmailSenderService {
         .getOne();
       if (!email || email.status === 'sent') return 'already_sent';
       if (email.status !== 'pending') return 'cancelled';
-      const message = await this.render(manager, email);
+      const message = await this.render(manager, email, invitation);
       if (!message) {
         await manager.update(OutboundEmail, { id: email.id }, { status: 'cancelled', lastError: 'obsolete' });
         return 'cancelled';
@@ -68,15 +73,22 @@ export class EmailSenderService {
       .execute();
   }
 
-  private async render(manager: EntityManager, email: OutboundEmail): Promise<MailMessage | null> {
+  private lockInvitation(manager: EntityManager, invitationId: string): Promise<Invitation | null> {
+    return manager
+      .getRepository(Invitation)
+      .createQueryBuilder('i')
+      .setLock('pessimistic_write')
+      .where('i.id = :invitationId', { invitationId })
+      .getOne();
+  }
+
+  private async render(
+    manager: EntityManager,
+    email: OutboundEmail,
+    invitation: Invitation | null,
+  ): Promise<MailMessage | null> {
     switch (email.template) {
       case 'invitation': {
-        const invitation = await manager
-          .getRepository(Invitation)
-          .createQueryBuilder('i')
-          .setLock('pessimistic_write')
-          .where('i.id = :id', { id: email.invitationId })
-          .getOne();
         if (
           !invitation ||
           invitation.status !== 'pending' ||
