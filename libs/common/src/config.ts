@@ -22,8 +22,6 @@ export interface AppConfig {
     loginMaxFailures: number;
     loginFailureWindowSeconds: number;
   };
-  rateLimit: { perMinute: number };
-  log: { level: string };
   mail: {
     /** smtp:// or smtps:// URL of the relay; without it messages go to the log transport. */
     smtpUrl?: string;
@@ -38,6 +36,8 @@ export interface AppConfig {
     /** How often unsent outbox rows are re-enqueued; 0 runs the reconciler only at start-up. */
     reconcileIntervalSeconds: number;
   };
+  rateLimit: { perMinute: number };
+  log: { level: string };
 }
 
 export class ConfigError extends Error {
@@ -156,10 +156,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       loginMaxFailures: r.int('AUTH_LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginFailureWindowSeconds: r.int('AUTH_LOGIN_FAILURE_WINDOW', 900, 1, 86400),
     },
-    rateLimit: { perMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000) },
-    log: {
-      level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    },
     mail: {
       smtpUrl: r.optional('SMTP_URL') && r.url('SMTP_URL', '', ['smtp:', 'smtps:']),
       from: r.string('MAIL_FROM', 'CSMS <no-reply@csms.local>'),
@@ -169,6 +165,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       workerEnabled: r.bool('NOTIFICATIONS_WORKER', true),
       concurrency: r.int('NOTIFICATIONS_CONCURRENCY', 5, 1, 100),
       reconcileIntervalSeconds: r.int('OUTBOX_RECONCILE_INTERVAL_SECONDS', 60, 0, 86400),
+    },
+    rateLimit: { perMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000) },
+    log: {
+      level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
