@@ -302,6 +302,20 @@ describe('organizations and their settings', () => {
       .http()
       .get(`/api/v1/organizations/${fresh.orgId}/audit-log?action=api_key.created`)
       .set(bearer(fresh.token));
+    const revoked = await api.http().delete(`/api/v1/org/api-keys/${key.id}`).set(bearer(fresh.token));
+    expect(revoked.status).toBe(204);
+    const revokedEntry = await api
+      .http()
+      .get(`/api/v1/organizations/${fresh.orgId}/audit-log?action=api_key.revoked`)
+      .set(bearer(fresh.token));
+    expect(revokedEntry.body.data).toEqual([
+      expect.objectContaining({
+        resource_id: key.id,
+        actor: { type: 'user', id: fresh.userId },
+        before: expect.objectContaining({ scopes: ['write:organizations', 'read:audit_log'] }),
+        after: null,
+      }),
+    ]);
     expect(keyEntry.body.data[0]).toMatchObject({
       resource_id: key.id,
       actor: { type: 'user', id: fresh.userId },

@@ -228,9 +228,12 @@ export class InvitationsService {
       );
     }
     if (!auth) {
-      const missing = (['first_name', 'last_name', 'password'] as const).filter(
-        (f) => !input[f === 'first_name' ? 'firstName' : f === 'last_name' ? 'lastName' : 'password'],
-      );
+      const given: Array<[string, string | undefined]> = [
+        ['first_name', input.firstName],
+        ['last_name', input.lastName],
+        ['password', input.password],
+      ];
+      const missing = given.filter(([, value]) => !value).map(([field]) => field);
       if (missing.length) {
         throw Problems.validation(
           missing.map((field) => ({
