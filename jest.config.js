@@ -3,10 +3,7 @@ const moduleNameMapper = {
   '^@csms/(common|domain|auth|queues)$': '<rootDir>/libs/$1/src',
 };
 const transform = {
-  '^.+\\.ts$': [
-    'ts-jest',
-    { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false },
-  ],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
 };
 
 module.exports = {

@@ -53,7 +53,12 @@ describe('platform: health, docs, gateway handshake, start-up, migrations', () =
     expect(doc.status).toBe(200);
     expect(doc.body.components.securitySchemes).toHaveProperty('bearer');
     expect(doc.body.components.securitySchemes).toHaveProperty('api_key');
-    const publicOps = new Set(['POST /api/v1/auth/signup', 'POST /api/v1/auth/login', 'GET /health']);
+    const publicOps = new Set([
+      'POST /api/v1/auth/signup',
+      'POST /api/v1/auth/login',
+      'GET /health',
+      'POST /api/v1/organizations/invitations/accept',
+    ]);
     for (const [path, ops] of Object.entries<Record<string, { summary?: string; security?: unknown[] }>>(
       doc.body.paths,
     )) {

@@ -7,10 +7,15 @@ import { DomainModule } from '@csms/domain';
 import { AuthModule } from '@csms/auth';
 import { QueuesModule } from '@csms/queues';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { ChargePointsModule } from './charge-points/charge-points.module';
 import { HealthController } from './health/health.controller';
 import { IdTagsModule } from './id-tags/id-tags.module';
 import { IdentityModule } from './identity/identity.module';
+import { InvitationsModule } from './invitations/invitations.module';
+import { ManagementModule } from './management/management.module';
+import { MembersModule } from './members/members.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SessionsModule } from './sessions/sessions.module';
@@ -42,6 +47,11 @@ export class ApiModule {
         OrganizationsModule,
         IdentityModule,
         ApiKeysModule,
+        AuditModule,
+        MembersModule,
+        InvitationsModule,
+        NotificationsModule,
+        ManagementModule,
         ChargePointsModule,
         IdTagsModule,
         SessionsModule,

@@ -22,8 +22,22 @@ export interface AppConfig {
     loginMaxFailures: number;
     loginFailureWindowSeconds: number;
   };
+  mail: {
+    /** smtp:// or smtps:// URL of the relay; without it messages go to the log transport. */
+    smtpUrl?: string;
+    from: string;
+    /** Where the log transport also writes each message as JSON (development). */
+    logDir?: string;
+  };
+  notifications: {
+    /** Whether this process runs the notifications worker. */
+    workerEnabled: boolean;
+    concurrency: number;
+    /** How often unsent outbox rows are re-enqueued; 0 runs the reconciler only at start-up. */
+    reconcileIntervalSeconds: number;
+  };
   rateLimit: { perMinute: number };
-  log: { level: string };
+  log: { level: string; file?: string };
 }
 
 export class ConfigError extends Error {
@@ -142,9 +156,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
       loginMaxFailures: r.int('AUTH_LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginFailureWindowSeconds: r.int('AUTH_LOGIN_FAILURE_WINDOW', 900, 1, 86400),
     },
+    mail: {
+      smtpUrl: r.optional('SMTP_URL') && r.url('SMTP_URL', '', ['smtp:', 'smtps:']),
+      from: r.string('MAIL_FROM', 'CSMS <no-reply@csms.local>'),
+      logDir: r.optional('MAIL_LOG_DIR'),
+    },
+    notifications: {
+      workerEnabled: r.bool('NOTIFICATIONS_WORKER', true),
+      concurrency: r.int('NOTIFICATIONS_CONCURRENCY', 5, 1, 100),
+      reconcileIntervalSeconds: r.int('OUTBOX_RECONCILE_INTERVAL_SECONDS', 60, 0, 86400),
+    },
     rateLimit: { perMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000) },
     log: {
       level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      file: r.optional('LOG_FILE'),
     },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);

@@ -2,4 +2,5 @@ export * from './queue-names';
 export * from './redis';
 export * from './queues.module';
 export * from './connection-registry';
+export * from './notifications';
 export * from './gateway-control';

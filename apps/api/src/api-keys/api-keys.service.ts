@@ -5,6 +5,7 @@ import { ApiKey } from '@csms/domain';
 import { AuthContext, TOKEN_PREFIX, generateToken, hashToken } from '@csms/auth';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 import { ApiKeyView, CreatedApiKeyView } from './dto/api-key.views';
+import { AuditService } from '../audit/audit.service';
 
 function toView(key: ApiKey): ApiKeyView {
   return {
@@ -23,6 +24,7 @@ export class ApiKeysService {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async create(auth: AuthContext, dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
@@ -48,8 +50,16 @@ export class ApiKeysService {
       createdByUserId: auth.userId,
       createdByKeyId: auth.principal.kind === 'api_key' ? auth.principal.keyId : null,
     });
-    await this.db.getRepository(ApiKey).insert(key);
-    const saved = await this.db.getRepository(ApiKey).findOneByOrFail({ id: key.id });
+    const saved = await this.db.transaction(async (manager) => {
+      await manager.insert(ApiKey, key);
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'api_key.created',
+        resourceType: 'api_key',
+        resourceId: key.id,
+        after: { name: key.name, prefix: key.prefix, scopes },
+      });
+      return manager.findOneByOrFail(ApiKey, { id: key.id });
+    });
     return {
       id: saved.id,
       name: saved.name,
@@ -71,12 +81,21 @@ export class ApiKeysService {
   }
 
   async revoke(auth: AuthContext, keyId: string): Promise<void> {
-    const result = await this.db
-      .getRepository(ApiKey)
-      .update(
-        { id: keyId, organizationId: auth.orgId, revokedAt: IsNull() },
-        { revokedAt: this.clock.now() },
-      );
-    if (!result.affected) throw Problems.notFound('API key', keyId);
+    await this.db.transaction(async (manager) => {
+      const key = await manager.findOneBy(ApiKey, {
+        id: keyId,
+        organizationId: auth.orgId,
+        revokedAt: IsNull(),
+      });
+      if (!key) throw Problems.notFound('API key', keyId);
+      await manager.update(ApiKey, { id: key.id }, { revokedAt: this.clock.now() });
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'api_key.revoked',
+        resourceType: 'api_key',
+        resourceId: key.id,
+        before: { name: key.name, prefix: key.prefix, scopes: key.scopes },
+        after: null,
+      });
+    });
   }
 }

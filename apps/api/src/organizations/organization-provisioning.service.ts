@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Problems, newId } from '@csms/common';
 import { DEFAULT_ORGANIZATION_SETTINGS, Membership, Organization, OrganizationSettings } from '@csms/domain';
+import { AuditService } from '../audit/audit.service';
 import { slugify } from './slug';
 
 export interface NewOrganization {
@@ -17,9 +18,16 @@ export interface NewOrganization {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** Validated DTOs carry absent fields as `undefined`; they must not override the defaults. */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Creates an organization with its owner membership, inside the caller's transaction. */
 @Injectable()
 export class OrganizationProvisioningService {
+  constructor(private readonly audit: AuditService) {}
+
   async create(manager: EntityManager, input: NewOrganization, ownerUserId: string): Promise<Organization> {
     const slug = input.slug ?? (await this.freeSlug(manager, slugify(input.name)));
     const organization = manager.create(Organization, {
@@ -32,10 +40,10 @@ export class OrganizationProvisioningService {
       taxId: input.taxId ?? null,
       settings: {
         ...DEFAULT_ORGANIZATION_SETTINGS,
-        ...input.settings,
+        ...definedOnly(input.settings),
         notification_preferences: {
           ...DEFAULT_ORGANIZATION_SETTINGS.notification_preferences,
-          ...input.settings?.notification_preferences,
+          ...definedOnly(input.settings?.notification_preferences),
         },
       },
     });
@@ -53,7 +61,24 @@ export class OrganizationProvisioningService {
       userId: ownerUserId,
       role: 'owner',
     });
-    return manager.findOneByOrFail(Organization, { id: organization.id });
+    const created = await manager.findOneByOrFail(Organization, { id: organization.id });
+    await this.audit.record(
+      manager,
+      created.id,
+      { type: 'user', id: ownerUserId },
+      {
+        action: 'organization.created',
+        resourceType: 'organization',
+        resourceId: created.id,
+        after: {
+          name: created.name,
+          slug: created.slug,
+          country: created.country,
+          owner_user_id: ownerUserId,
+        },
+      },
+    );
+    return created;
   }
 
   /** The base slug if free, else the base with a short random suffix. */

@@ -1,0 +1,60 @@
+/** Latency samples per label (milliseconds), percentiles by sorting: exact, and cheap at benchmark sizes. */
+export class Latencies {
+  private readonly samples = new Map<string, number[]>();
+
+  record(label: string, ms: number): void {
+    let list = this.samples.get(label);
+    if (!list) this.samples.set(label, (list = []));
+    list.push(ms);
+  }
+
+  labels(): string[] {
+    return [...this.samples.keys()].sort();
+  }
+
+  count(label?: string): number {
+    if (label) return this.samples.get(label)?.length ?? 0;
+    let n = 0;
+    for (const list of this.samples.values()) n += list.length;
+    return n;
+  }
+
+  summary(label: string): LatencySummary {
+    const list = Float64Array.from(this.samples.get(label) ?? []).sort();
+    const at = (q: number) =>
+      list.length ? list[Math.min(list.length - 1, Math.ceil(q * list.length) - 1)] : 0;
+    return {
+      count: list.length,
+      p50: at(0.5),
+      p95: at(0.95),
+      p99: at(0.99),
+      max: list.length ? list[list.length - 1] : 0,
+    };
+  }
+
+  all(): Record<string, LatencySummary> {
+    return Object.fromEntries(this.labels().map((l) => [l, this.summary(l)]));
+  }
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function formatTable(rows: Array<Record<string, string | number>>): string {
+  if (!rows.length) return '';
+  const headers = Object.keys(rows[0]);
+  const cell = (v: string | number) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v;
+  const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => cell(r[h] ?? '').length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ');
+  return [
+    line(headers),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(headers.map((h) => cell(r[h] ?? '')))),
+  ].join('\n');
+}

@@ -1,0 +1,399 @@
+/**
+ * Load benchmark of the OCPP gateway and the REST API. Not a test: CI does not run it.
+ *   npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S]
+ * Each OCPP scenario also runs against a bare ocpp-rpc server (the yardstick) in the same run and prints
+ * our figures as a ratio of it. Results: a table on stdout and JSON in bench/results/.
+ */
+import autocannon from 'autocannon';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { hashChargerPassword } from '@csms/auth';
+import { BenchCharger, bootNotification, meterValues } from './lib/charger';
+import { forEachLimited, sleep } from './lib/pool';
+import { ProcessSampler } from './lib/process-stats';
+import { Stack, startStack, startYardstick } from './lib/stack';
+import { Latencies, formatTable } from './lib/stats';
+
+type Scenario = 'connect' | 'steady' | 'storm' | 'commands' | 'rest';
+
+interface Args {
+  scenario: Scenario;
+  chargers: number;
+  rate: number;
+  duration: number;
+  concurrency: number;
+  yardstick: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const scenario = argv[0] as Scenario;
+  if (!['connect', 'steady', 'storm', 'commands', 'rest'].includes(scenario)) {
+    throw new Error(
+      'usage: npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S]',
+    );
+  }
+  const flag = (name: string, fallback: number) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(argv[i + 1]) : fallback;
+  };
+  return {
+    scenario,
+    chargers: flag('chargers', scenario === 'commands' ? 1000 : 1000),
+    rate: flag('rate', 0.3),
+    duration: flag('duration', 30),
+    concurrency: flag('concurrency', 200),
+    yardstick: !argv.includes('--no-yardstick') && ['connect', 'steady', 'storm'].includes(scenario),
+  };
+}
+
+interface Target {
+  name: string;
+  ocppUrl: string;
+  pid: number;
+}
+
+const PASSWORD = 'bench-password-0123456789';
+const identity = (i: number) => `bench_${String(i).padStart(6, '0')}`;
+
+/** An organization through the API, and N charge points with one shared password (bulk SQL: provisioning speed is not measured). */
+async function provision(
+  stack: Stack,
+  chargers: number,
+): Promise<{ token: string; orgId: string; apiKey: string }> {
+  const signup = await fetch(`${stack.apiUrl}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `bench-${Date.now()}@example.com`,
+      password: 'benchmark password 123',
+      first_name: 'Bench',
+      last_name: 'Mark',
+      organization_name: 'Benchmark Charging',
+      country: 'NL',
+    }),
+  }).then((r) => r.json() as Promise<{ token: string; organization: { id: string } }>);
+  const key = await fetch(`${stack.apiUrl}/api/v1/org/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${signup.token}` },
+    body: JSON.stringify({
+      name: 'bench',
+      scopes: ['read:charge_points', 'write:charge_points', 'read:sessions'],
+    }),
+  }).then((r) => r.json() as Promise<{ key: string }>);
+  const db = new Client({ connectionString: stack.databaseUrl });
+  await db.connect();
+  const hash = hashChargerPassword(PASSWORD);
+  for (let start = 0; start < chargers; start += 1000) {
+    const ids = Array.from({ length: Math.min(1000, chargers - start) }, (_, k) => identity(start + k));
+    await db.query(
+      `INSERT INTO charge_points (id, organization_id, name, ocpp_version, registration_status, security_profile, password_hash)
+       SELECT id, $2, id, '1.6', 'accepted', 1, $3 FROM unnest($1::text[]) AS id`,
+      [ids, signup.organization.id, hash],
+    );
+  }
+  await db.end();
+  return { token: signup.token, orgId: signup.organization.id, apiKey: key.key };
+}
+
+interface OcppRun {
+  chargers: BenchCharger[];
+  latencies: Latencies;
+  errors: string[];
+  handshake: Latencies;
+  connectSeconds: number;
+}
+
+async function connectAll(
+  target: Target,
+  args: Args,
+  latencies = new Latencies(),
+  errors: string[] = [],
+): Promise<OcppRun> {
+  const handshake = new Latencies();
+  const chargers = Array.from(
+    { length: args.chargers },
+    (_, i) =>
+      new BenchCharger({
+        url: target.ocppUrl,
+        identity: identity(i),
+        password: PASSWORD,
+        latencies,
+        onError: (e) => errors.length < 1000 && errors.push(e),
+      }),
+  );
+  const started = performance.now();
+  await forEachLimited(chargers.length, args.concurrency, async (i) => {
+    try {
+      handshake.record('handshake', await chargers[i].connect());
+      await chargers[i].call('BootNotification', bootNotification(i));
+      await chargers[i].call('StatusNotification', {
+        connectorId: 1,
+        errorCode: 'NoError',
+        status: 'Available',
+      });
+    } catch (err) {
+      errors.push(`connect ${identity(i)}: ${(err as Error).message}`);
+    }
+  });
+  return { chargers, latencies, errors, handshake, connectSeconds: (performance.now() - started) / 1000 };
+}
+
+async function heartbeatAll(run: OcppRun, args: Args): Promise<void> {
+  await forEachLimited(run.chargers.length, args.concurrency, async (i) => {
+    if (run.chargers[i].connected) await run.chargers[i].call('Heartbeat', {}).catch(() => undefined);
+  });
+}
+
+async function closeAll(run: OcppRun): Promise<void> {
+  await forEachLimited(run.chargers.length, 500, (i) => run.chargers[i].close());
+}
+
+async function scenarioConnect(target: Target, args: Args) {
+  const sampler = new ProcessSampler(target.pid);
+  sampler.start();
+  const run = await connectAll(target, args);
+  await heartbeatAll(run, args);
+  await sleep(Math.min(args.duration, 10) * 1000);
+  const proc = sampler.stop();
+  const connected = run.chargers.filter((c) => c.connected).length;
+  await closeAll(run);
+  return {
+    connected,
+    handshakes_per_s: connected / run.connectSeconds,
+    connect_seconds: run.connectSeconds,
+    latencies: { ...run.handshake.all(), ...run.latencies.all() },
+    errors: run.errors,
+    process: proc,
+  };
+}
+
+async function scenarioSteady(target: Target, args: Args) {
+  const run = await connectAll(target, args);
+  const sampler = new ProcessSampler(target.pid);
+  sampler.start();
+  const meter = new Latencies();
+  const counts = { meterValues: 0, starts: 0, stops: 0 };
+  const deadline = performance.now() + args.duration * 1000;
+  const intervalMs = 1000 / args.rate;
+  await Promise.all(
+    run.chargers.map(async (charger, i) => {
+      if (!charger.connected) return;
+      await sleep(Math.random() * intervalMs);
+      let energy = 0;
+      let txId: number | undefined;
+      let sent = 0;
+      while (performance.now() < deadline && charger.connected) {
+        try {
+          if (txId === undefined) {
+            const res = await charger.call('StartTransaction', {
+              connectorId: 1,
+              idTag: `TAG${i}`,
+              meterStart: Math.round(energy),
+              timestamp: new Date().toISOString(),
+            });
+            txId = res.transactionId;
+            counts.starts++;
+            await charger.call('StatusNotification', {
+              connectorId: 1,
+              errorCode: 'NoError',
+              status: 'Charging',
+            });
+          }
+          const t0 = performance.now();
+          energy += 90;
+          await charger.call('MeterValues', meterValues(1, txId, energy));
+          meter.record('MeterValues', performance.now() - t0);
+          counts.meterValues++;
+          if (++sent % 20 === 0) {
+            await charger.call('StopTransaction', {
+              transactionId: txId,
+              meterStop: Math.round(energy),
+              timestamp: new Date().toISOString(),
+              idTag: `TAG${i}`,
+            });
+            await charger.call('StatusNotification', {
+              connectorId: 1,
+              errorCode: 'NoError',
+              status: 'Available',
+            });
+            txId = undefined;
+            counts.stops++;
+          }
+        } catch (err) {
+          run.errors.push(`${identity(i)}: ${(err as Error).message}`);
+        }
+        await sleep(Math.max(0, intervalMs - 1));
+      }
+    }),
+  );
+  const proc = sampler.stop();
+  await closeAll(run);
+  return {
+    connected: run.chargers.length,
+    meter_values_per_s: counts.meterValues / args.duration,
+    messages_per_s: run.latencies.count() / args.duration,
+    transactions_started: counts.starts,
+    transactions_stopped: counts.stops,
+    latencies: run.latencies.all(),
+    errors: run.errors,
+    process: proc,
+  };
+}
+
+async function scenarioStorm(target: Target, args: Args) {
+  const run = await connectAll(target, args);
+  await Promise.all(run.chargers.map((c) => c.close()));
+  const sampler = new ProcessSampler(target.pid);
+  sampler.start();
+  const again = await connectAll(target, { ...args, concurrency: args.chargers });
+  const proc = sampler.stop();
+  const connected = again.chargers.filter((c) => c.connected).length;
+  await closeAll(again);
+  return {
+    reconnected: connected,
+    all_accepted_seconds: again.connectSeconds,
+    handshakes_per_s: connected / again.connectSeconds,
+    latencies: { ...again.handshake.all(), ...again.latencies.all() },
+    errors: again.errors,
+    process: proc,
+  };
+}
+
+async function scenarioCommands(stack: Stack, target: Target, args: Args, apiKey: string) {
+  const run = await connectAll(target, args);
+  const e2e = new Latencies();
+  const errors: string[] = [];
+  const deadline = performance.now() + args.duration * 1000;
+  let sent = 0;
+  await forEachLimited(Math.min(args.concurrency, 50), Math.min(args.concurrency, 50), async () => {
+    while (performance.now() < deadline) {
+      const i = sent++ % run.chargers.length;
+      const t0 = performance.now();
+      const res = await fetch(`${stack.apiUrl}/api/v1/charge-points/${identity(i)}/actions/trigger-message`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body: JSON.stringify({ requested_message: 'Heartbeat' }),
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) e2e.record('command', performance.now() - t0);
+      else if (errors.length < 100) errors.push(`HTTP ${res.status}`);
+    }
+  });
+  await closeAll(run);
+  return { commands_per_s: e2e.count() / args.duration, latencies: e2e.all(), errors };
+}
+
+async function scenarioRest(stack: Stack, args: Args, apiKey: string) {
+  const result = await autocannon({
+    url: `${stack.apiUrl}/api/v1/charge-points?limit=20`,
+    headers: { 'x-api-key': apiKey },
+    connections: 50,
+    duration: args.duration,
+  });
+  return {
+    requests_per_s: result.requests.average,
+    latencies: {
+      'GET /api/v1/charge-points': {
+        count: result.requests.total,
+        p50: result.latency.p50,
+        p95: result.latency.p97_5,
+        p99: result.latency.p99,
+        max: result.latency.max,
+      },
+    },
+    errors: result.non2xx + result.errors ? [`non-2xx ${result.non2xx}, errors ${result.errors}`] : [],
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const report: Record<string, unknown> = { scenario: args.scenario, args, at: new Date().toISOString() };
+
+  if (args.yardstick) {
+    const yard = await startYardstick();
+    try {
+      const target = { name: 'yardstick', ocppUrl: yard.ocppUrl, pid: yard.process.pid! };
+      report.yardstick =
+        args.scenario === 'connect'
+          ? await scenarioConnect(target, args)
+          : args.scenario === 'steady'
+            ? await scenarioSteady(target, args)
+            : await scenarioStorm(target, args);
+    } finally {
+      await yard.stop();
+    }
+  }
+
+  const stack = await startStack();
+  try {
+    const { apiKey } = await provision(stack, args.chargers);
+    const target = { name: 'csms', ocppUrl: stack.ocppUrl, pid: stack.gateway.pid! };
+    switch (args.scenario) {
+      case 'connect':
+        report.csms = await scenarioConnect(target, args);
+        break;
+      case 'steady':
+        report.csms = await scenarioSteady(target, args);
+        break;
+      case 'storm':
+        report.csms = await scenarioStorm(target, args);
+        break;
+      case 'commands':
+        report.csms = await scenarioCommands(stack, target, args, apiKey);
+        break;
+      case 'rest':
+        report.csms = await scenarioRest(stack, args, apiKey);
+        break;
+    }
+  } finally {
+    await stack.stop();
+  }
+  print(report);
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${args.scenario}-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  console.log(`\nJSON: ${file}`);
+}
+
+function print(report: Record<string, any>): void {
+  const ours = report.csms ?? {};
+  const yard = report.yardstick;
+  const rows = Object.entries<any>(ours.latencies ?? {}).map(([label, s]) => {
+    const y = yard?.latencies?.[label];
+    return {
+      message: label,
+      count: s.count,
+      'p50 ms': s.p50,
+      'p95 ms': s.p95,
+      'p99 ms': s.p99,
+      'max ms': s.max,
+      ...(y ? { 'p99 × yardstick': y.p99 ? s.p99 / y.p99 : 0 } : {}),
+    };
+  });
+  console.log(`\n== ${report.scenario} ==`);
+  console.log(formatTable(rows));
+  const scalars = Object.entries<any>(ours).filter(([, v]) => typeof v === 'number');
+  console.log(
+    formatTable(
+      scalars.map(([k, v]) => ({
+        figure: k,
+        csms: v,
+        ...(yard ? { yardstick: yard[k] ?? '', ratio: yard[k] ? v / yard[k] : '' } : {}),
+      })),
+    ),
+  );
+  if (ours.process)
+    console.log(
+      `gateway: max RSS ${ours.process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.process.cpuPercent.toFixed(0)}% of a core`,
+    );
+  console.log(
+    `errors: ${ours.errors?.length ?? 0}${ours.errors?.length ? ` (first: ${ours.errors[0]})` : ''}`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

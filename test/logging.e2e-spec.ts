@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunningApp, TestStack, createTestStack, startApi } from './support/harness';
+import { bearer, createApiKey, signUp } from './support/session';
+
+describe('structured logs', () => {
+  let stack: TestStack;
+  let api: RunningApp;
+  const logFile = join(mkdtempSync(join(tmpdir(), 'csms-log-')), 'api.log');
+
+  beforeAll(async () => {
+    stack = await createTestStack({ LOG_LEVEL: 'info', LOG_FILE: logFile });
+    api = await startApi(stack);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await stack?.dispose();
+  });
+
+  it('logs each request as JSON with its request id, and never a token, key or password', async () => {
+    const owner = await signUp(api, { password: 'my very secret password 42' });
+    const key = await createApiKey(api, owner.token, ['read:api_keys']);
+    await api.http().get('/api/v1/me').set(bearer(owner.token)).set('X-Request-Id', 'req-log-check');
+    await api.http().get('/api/v1/org/api-keys').set('X-API-Key', key.key);
+    await api
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: owner.email, password: 'my very secret password 42' });
+    await api.http().get(`/api/v1/site-owner/accept-invitation/${owner.token}`);
+    await api.http().get(`/api/v1/anything?token=${key.key}`);
+
+    const log = readFileSync(logFile, 'utf8');
+    const lines = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const meLine = lines.find((l) => l.req?.id === 'req-log-check');
+    expect(meLine).toBeDefined();
+    expect(meLine.req.url).toBe('/api/v1/me');
+    expect(meLine.req.headers.authorization).toBe('[REDACTED]');
+    expect(meLine.res.statusCode).toBe(200);
+
+    expect(log).not.toContain(owner.token);
+    expect(log).not.toContain(owner.token.slice(8));
+    expect(log).not.toContain(key.key);
+    expect(log).not.toContain(key.key.slice(8));
+    expect(log).not.toContain('my very secret password 42');
+    expect(log).toContain('accept-invitation/[REDACTED]');
+  });
+});
