@@ -19,8 +19,7 @@ export class ChargePointHooks {
    * `AuthorizationKey` (the password's bytes in hex), 2.0.1 SetVariables `SecurityCtrlr.BasicAuthPassword`.
    * The old password keeps working until the charger reconnects with the new one.
    */
-  async pushPassword(chargePoint: ChargePoint, password: string): Promise<boolean> {
-    void password;
+  async pushPassword(chargePoint: ChargePoint, _password: string): Promise<boolean> {
     this.logger.log({ chargePointId: chargePoint.id }, 'Charger password rotated; push not available yet');
     return false;
   }
