@@ -503,6 +503,33 @@ describe('OCPP gateway', () => {
       });
     });
 
+    it('closes a session whose stop was lost when the next transaction starts on the same connector', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      await post('/api/v1/id-tags', { value: 'lost-stop' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const t0 = Date.now();
+      const first = (await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'lost-stop',
+        meterStart: 0,
+        timestamp: iso(new Date(t0 - 60_000)),
+      })) as { transactionId: number };
+      const second = (await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'lost-stop',
+        meterStart: 500,
+        timestamp: iso(new Date(t0)),
+      })) as { transactionId: number; idTagInfo: object };
+      expect(second.idTagInfo).toEqual({ status: 'Accepted' });
+      const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      const byTx = new Map(body.data.map((x: { transaction_id: string }) => [x.transaction_id, x]));
+      expect(byTx.get(String(first.transactionId))).toMatchObject({
+        status: 'completed',
+        flags: ['superseded'],
+      });
+      expect(byTx.get(String(second.transactionId))).toMatchObject({ status: 'active', flags: [] });
+    });
+
     it('answers Blocked and Expired id tags', async () => {
       const cp = await aChargePoint(api, owner.token);
       await post('/api/v1/id-tags', { value: 'blocked-1', status: 'blocked' });

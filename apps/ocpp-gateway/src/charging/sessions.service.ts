@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock, newId } from '@csms/common';
 import { ChargingSession } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
@@ -71,6 +71,7 @@ export class SessionsService {
     start: Start16,
   ): Promise<{ transactionId: number; authorization: Authorization }> {
     const receivedAt = this.clock.now();
+    await this.closeSuperseded(this.db.manager, connection, start.connectorId, start.timestamp);
     const authorization = await this.auth.authorize(connection.organizationId, start.idTag);
     const flags = isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [];
     const inserted: Array<{ id: string; ocpp_transaction_id: number }> = await this.db.query(
@@ -180,6 +181,34 @@ export class SessionsService {
     return this.auth.authorize(connection.organizationId, stop.idTag, { checkConcurrent: false });
   }
 
+  /**
+   * A charger runs one transaction per EVSE: sessions still open there that started before a new one
+   * lost their stop (a charger reset, a lost message). They are closed and flagged `superseded`, so their
+   * id tag is not stuck in ConcurrentTx.
+   */
+  private async closeSuperseded(
+    manager: EntityManager,
+    connection: ChargerConnection,
+    evseNumber: number,
+    startedAt: Date,
+    exceptSessionId = '',
+  ): Promise<void> {
+    const [closed]: [Array<{ id: string }>, number] = await manager.query(
+      `UPDATE charging_sessions SET status = 'completed', flags = array_append(flags, 'superseded'),
+         stop_received_at = $4, updated_at = now()
+       WHERE charge_point_id = $1 AND evse_number = $2 AND status = 'active' AND started_at < $3 AND id <> $5
+       RETURNING id`,
+      [connection.chargePointId, evseNumber, startedAt, this.clock.now(), exceptSessionId],
+    );
+    for (const { id } of closed) {
+      this.logger.warn(
+        { chargePointId: connection.chargePointId, sessionId: id },
+        'Closed a superseded session',
+      );
+      await this.meters.recompute(id, manager);
+    }
+  }
+
   /** The session a 1.6 MeterValues belongs to (by transactionId), or null. */
   async sessionOfTransaction(
     connection: ChargerConnection,
@@ -223,6 +252,9 @@ export class SessionsService {
         `SELECT id, last_seq_no FROM charging_sessions WHERE charge_point_id = $1 AND transaction_id = $2 FOR UPDATE`,
         [chargePointId, event.transactionId],
       );
+      if (event.eventType === 'Started' && event.evseNumber !== null) {
+        await this.closeSuperseded(manager, connection, event.evseNumber, event.timestamp, session.id);
+      }
       const authorization = event.idToken
         ? await this.auth.authorize(organizationId, event.idToken.value, {
             exceptSessionId: session.id,

@@ -21,6 +21,8 @@ export const SESSION_FLAGS = [
   'clock_skew',
   'unknown_transaction',
   'late_offline_events',
+  /** Still open when a later transaction started on the same EVSE: closed by the CSMS, no stop received. */
+  'superseded',
 ] as const;
 export type SessionFlag = (typeof SESSION_FLAGS)[number];
 
