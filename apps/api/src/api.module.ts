@@ -8,7 +8,9 @@ import { AuthModule } from '@csms/auth';
 import { QueuesModule } from '@csms/queues';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
+import { ChargePointsModule } from './charge-points/charge-points.module';
 import { HealthController } from './health/health.controller';
+import { IdTagsModule } from './id-tags/id-tags.module';
 import { IdentityModule } from './identity/identity.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { ManagementModule } from './management/management.module';
@@ -16,6 +18,7 @@ import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit.guard';
+import { SessionsModule } from './sessions/sessions.module';
 
 export interface ApiModuleOptions {
   env?: Env;
@@ -49,6 +52,9 @@ export class ApiModule {
         InvitationsModule,
         NotificationsModule,
         ManagementModule,
+        ChargePointsModule,
+        IdTagsModule,
+        SessionsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig, AppConfigModule, Env, HealthModule, loggerParams
 import { DomainModule } from '@csms/domain';
 import { QueuesModule } from '@csms/queues';
 import { HealthController } from './health/health.controller';
-import { OcppServerService } from './ocpp/ocpp-server.service';
+import { OcppModule } from './ocpp/ocpp.module';
 
 export interface GatewayModuleOptions {
   env?: Env;
@@ -25,9 +25,9 @@ export class GatewayModule {
         DomainModule.forRoot(),
         QueuesModule.forRoot('ocpp-gateway'),
         HealthModule,
+        OcppModule,
       ],
       controllers: [HealthController],
-      providers: [OcppServerService],
     };
   }
 }

@@ -3,3 +3,4 @@ export * from './redis';
 export * from './queues.module';
 export * from './connection-registry';
 export * from './notifications';
+export * from './gateway-control';

@@ -16,6 +16,8 @@ export type ExpectedOcppVersion = OcppVersion | 'auto';
 export const REGISTRATION_STATUSES = ['accepted', 'pending', 'rejected'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 export type SecurityProfile = 0 | 1 | 2;
+/** OCPP identity alphabet (OCPP 2.0.1 security whitepaper), 1–48 characters. */
+export const CHARGE_POINT_ID_PATTERN = /^[A-Za-z0-9*_=:+|@.-]{1,48}$/;
 
 /**
  * A charger, identified by its OCPP identity (the last path segment of its websocket URL), unique
@@ -86,6 +88,25 @@ export class ChargePoint {
 
   @Column({ type: 'timestamptz', nullable: true })
   decommissionedAt: Date | null;
+
+  /** Status of the charger as a whole (1.6 connectorId 0), with the charger's timestamp. */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  status: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  statusErrorCode: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  statusAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastConnectedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastDisconnectedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  passwordUpdatedAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -1,22 +1,40 @@
 import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
+import { ChargePointEvent } from './charge-point-event.entity';
 import { ChargePoint } from './charge-point.entity';
+import { ChargingSession } from './charging-session.entity';
+import { Connector } from './connector.entity';
+import { Evse } from './evse.entity';
+import { IdTag } from './id-tag.entity';
 import { Invitation } from './invitation.entity';
 import { Membership } from './membership.entity';
+import { MeterValue } from './meter-value.entity';
+import { OcppMessage } from './ocpp-message.entity';
 import { Organization } from './organization.entity';
 import { OutboundEmail } from './outbound-email.entity';
-import { User } from './user.entity';
+import { StatusHistoryEntry } from './status-history.entity';
+import { TransactionEventRecord } from './transaction-event.entity';
 import { UserToken } from './user-token.entity';
+import { User } from './user.entity';
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';
+export * from './charge-point-event.entity';
 export * from './charge-point.entity';
+export * from './charging-session.entity';
+export * from './connector.entity';
+export * from './evse.entity';
+export * from './id-tag.entity';
 export * from './invitation.entity';
 export * from './membership.entity';
+export * from './meter-value.entity';
+export * from './ocpp-message.entity';
 export * from './organization.entity';
 export * from './outbound-email.entity';
-export * from './user.entity';
+export * from './status-history.entity';
+export * from './transaction-event.entity';
 export * from './user-token.entity';
+export * from './user.entity';
 
 export const ENTITIES = [
   User,
@@ -28,4 +46,13 @@ export const ENTITIES = [
   Invitation,
   OutboundEmail,
   AuditEntry,
+  Evse,
+  Connector,
+  StatusHistoryEntry,
+  IdTag,
+  ChargingSession,
+  MeterValue,
+  TransactionEventRecord,
+  ChargePointEvent,
+  OcppMessage,
 ];

@@ -1,0 +1,31 @@
+import type { ChargePoint } from '@csms/domain';
+import type { ChargePointView } from './dto/charge-point.dto';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function toChargePointView(cp: ChargePoint, node: string | null): ChargePointView {
+  return {
+    id: cp.id,
+    name: cp.name,
+    ocpp_version: cp.ocppVersion,
+    registration_status: cp.registrationStatus,
+    security_profile: cp.securityProfile,
+    location: cp.location,
+    project_id: cp.projectId,
+    password_set: cp.passwordUpdatedAt !== null,
+    vendor: cp.vendor,
+    model: cp.model,
+    serial_number: cp.serialNumber,
+    firmware_version: cp.firmwareVersion,
+    connected: node !== null,
+    gateway_node: node,
+    connected_ocpp_version: cp.connectedOcppVersion,
+    status: cp.status,
+    last_seen_at: iso(cp.lastSeenAt),
+    last_boot_at: iso(cp.lastBootAt),
+    created_at: cp.createdAt.toISOString(),
+    updated_at: cp.updatedAt.toISOString(),
+  };
+}
+
+export { iso };

@@ -1,0 +1,312 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Brackets, DataSource, In, IsNull, SelectQueryBuilder } from 'typeorm';
+import { Clock, Page, PageQueryDto, Problems, page, pageParams } from '@csms/common';
+import { AuthContext, hashChargerPassword } from '@csms/auth';
+import { ChargePoint, ChargePointEvent, Connector, OcppMessage, StatusHistoryEntry } from '@csms/domain';
+import { ConnectionRegistry } from '@csms/queues';
+import { ChargePointHooks } from './charge-point-hooks.service';
+import { iso, toChargePointView } from './charge-point.mapper';
+import {
+  ChargerEventQueryDto,
+  ChargerEventView,
+  ChargePointListQueryDto,
+  ChargePointStatusView,
+  ChargePointView,
+  CreateChargePointDto,
+  EvseStatusView,
+  OcppMessageView,
+  PasswordView,
+  SetPasswordDto,
+  StatusHistoryEntryView,
+  StatusHistoryQueryDto,
+  UpdateChargePointDto,
+} from './dto/charge-point.dto';
+
+@Injectable()
+export class ChargePointsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly registry: ConnectionRegistry,
+    private readonly hooks: ChargePointHooks,
+  ) {}
+
+  /** The caller's live (not decommissioned) charge point, or 404. */
+  async findOwned(auth: AuthContext, id: string): Promise<ChargePoint> {
+    const cp = await this.db
+      .getRepository(ChargePoint)
+      .findOneBy({ id, organizationId: auth.orgId, decommissionedAt: IsNull() });
+    if (!cp) throw Problems.notFound('Charge point', id);
+    return cp;
+  }
+
+  async create(auth: AuthContext, dto: CreateChargePointDto): Promise<ChargePointView> {
+    const now = this.clock.now();
+    const result = await this.db
+      .createQueryBuilder()
+      .insert()
+      .into(ChargePoint)
+      .values({
+        id: dto.id,
+        organizationId: auth.orgId,
+        name: dto.name ?? null,
+        ocppVersion: dto.ocpp_version ?? 'auto',
+        registrationStatus: dto.registration_status ?? 'accepted',
+        securityProfile: dto.security_profile ?? 1,
+        location: dto.location ?? null,
+        projectId: dto.project_id ?? null,
+        passwordHash: dto.password ? hashChargerPassword(dto.password) : null,
+        passwordUpdatedAt: dto.password ? now : null,
+      })
+      .orIgnore()
+      .execute();
+    if (!result.identifiers.length || result.raw.length === 0) {
+      throw Problems.conflict('charge_point_exists', `A charge point with id ${dto.id} already exists`, {
+        errors: [{ field: 'id', message: 'id is already taken' }],
+      });
+    }
+    return toChargePointView(await this.findOwned(auth, dto.id), null);
+  }
+
+  async list(auth: AuthContext, query: ChargePointListQueryDto): Promise<Page<ChargePointView>> {
+    const { take, skip } = pageParams(query);
+    const qb = this.db
+      .getRepository(ChargePoint)
+      .createQueryBuilder('cp')
+      .where('cp.organizationId = :org AND cp.decommissionedAt IS NULL', { org: auth.orgId });
+    if (query.registration_status)
+      qb.andWhere('cp.registrationStatus = :rs', { rs: query.registration_status });
+    if (query.ocpp_version) qb.andWhere('cp.ocppVersion = :v', { v: query.ocpp_version });
+    if (query.project_id) qb.andWhere('cp.projectId = :p', { p: query.project_id });
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('cp.id ILIKE :like', { like })
+            .orWhere('cp.name ILIKE :like')
+            .orWhere('cp.location ILIKE :like'),
+        ),
+      );
+    }
+    qb.orderBy('cp.createdAt', 'DESC').addOrderBy('cp.id', 'ASC');
+    if (query.connected !== undefined)
+      return this.listByConnection(auth, qb, query, query.connected === 'true');
+    const [rows, total] = await qb.take(take).skip(skip).getManyAndCount();
+    const nodes = await this.registry.nodesOf(rows.map((r) => r.id));
+    return page(
+      rows.map((cp) => toChargePointView(cp, nodes.get(cp.id) ?? null)),
+      total,
+      query,
+    );
+  }
+
+  /** Connection state lives in Redis: filter the matching ids there, then read the requested page. */
+  private async listByConnection(
+    auth: AuthContext,
+    qb: SelectQueryBuilder<ChargePoint>,
+    query: ChargePointListQueryDto,
+    connected: boolean,
+  ): Promise<Page<ChargePointView>> {
+    const { take, skip } = pageParams(query);
+    const ids = (await qb.clone().select('cp.id', 'id').getRawMany<{ id: string }>()).map((r) => r.id);
+    const nodes = await this.registry.nodesOf(ids);
+    const matching = ids.filter((id) => (nodes.get(id) !== null) === connected);
+    const pageIds = matching.slice(skip, skip + take);
+    const rows = pageIds.length
+      ? await this.db.getRepository(ChargePoint).findBy({ id: In(pageIds), organizationId: auth.orgId })
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return page(
+      pageIds
+        .filter((id) => byId.has(id))
+        .map((id) => toChargePointView(byId.get(id)!, nodes.get(id) ?? null)),
+      matching.length,
+      query,
+    );
+  }
+
+  async get(auth: AuthContext, id: string): Promise<ChargePointView> {
+    const cp = await this.findOwned(auth, id);
+    return toChargePointView(cp, await this.registry.nodeOf(cp.id));
+  }
+
+  async update(auth: AuthContext, id: string, dto: UpdateChargePointDto): Promise<ChargePointView> {
+    const cp = await this.findOwned(auth, id);
+    const wasAccepted = cp.registrationStatus === 'accepted';
+    const changes: Partial<ChargePoint> = {};
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.ocpp_version !== undefined) changes.ocppVersion = dto.ocpp_version;
+    if (dto.registration_status !== undefined) changes.registrationStatus = dto.registration_status;
+    if (dto.security_profile !== undefined) changes.securityProfile = dto.security_profile;
+    if (dto.location !== undefined) changes.location = dto.location;
+    if (dto.project_id !== undefined) changes.projectId = dto.project_id;
+    if (Object.keys(changes).length) {
+      await this.db.getRepository(ChargePoint).update({ id: cp.id, organizationId: auth.orgId }, changes);
+    }
+    const updated = await this.findOwned(auth, id);
+    if (!wasAccepted && updated.registrationStatus === 'accepted')
+      await this.hooks.registrationAccepted(updated);
+    return toChargePointView(updated, await this.registry.nodeOf(cp.id));
+  }
+
+  /** Decommissions: refused at the handshake, hidden from lists; sessions and history stay. */
+  async decommission(auth: AuthContext, id: string): Promise<void> {
+    const cp = await this.findOwned(auth, id);
+    await this.db
+      .getRepository(ChargePoint)
+      .update({ id: cp.id, organizationId: auth.orgId }, { decommissionedAt: this.clock.now() });
+    await this.hooks.decommissioned(cp);
+  }
+
+  /**
+   * Sets (or generates: 20 random bytes as 40 hex characters) the charger's Basic-auth password. The
+   * previous one stays valid until the charger connects with the new one.
+   */
+  async setPassword(auth: AuthContext, id: string, dto: SetPasswordDto): Promise<PasswordView> {
+    const cp = await this.findOwned(auth, id);
+    const generated = dto.password === undefined;
+    const password = dto.password ?? randomBytes(20).toString('hex');
+    const now = this.clock.now();
+    await this.db.query(
+      `UPDATE charge_points SET previous_password_hash = password_hash, password_hash = $3,
+         password_updated_at = $4, updated_at = now()
+       WHERE id = $1 AND organization_id = $2`,
+      [cp.id, auth.orgId, hashChargerPassword(password), now],
+    );
+    const pushed = (await this.registry.nodeOf(cp.id)) ? await this.hooks.pushPassword(cp, password) : false;
+    return {
+      charge_point_id: cp.id,
+      ...(generated ? { password } : {}),
+      generated,
+      push_requested: pushed,
+      updated_at: now.toISOString(),
+    };
+  }
+
+  async status(auth: AuthContext, id: string): Promise<ChargePointStatusView> {
+    const cp = await this.findOwned(auth, id);
+    const [node, connectors] = await Promise.all([
+      this.registry.nodeOf(cp.id),
+      this.db.getRepository(Connector).find({
+        where: { chargePointId: cp.id, organizationId: auth.orgId },
+        order: { evseNumber: 'ASC', connectorNumber: 'ASC' },
+      }),
+    ]);
+    const evses = new Map<number, EvseStatusView>();
+    for (const c of connectors) {
+      const evse = evses.get(c.evseNumber) ?? { evse_id: c.evseNumber, connectors: [] };
+      evse.connectors.push({
+        connector_id: c.connectorNumber,
+        status: c.status,
+        error_code: c.errorCode,
+        info: c.info,
+        vendor_error_code: c.vendorErrorCode,
+        status_at: iso(c.statusAt),
+      });
+      evses.set(c.evseNumber, evse);
+    }
+    return {
+      charge_point_id: cp.id,
+      connected: node !== null,
+      gateway_node: node,
+      connected_ocpp_version: cp.connectedOcppVersion,
+      last_seen_at: iso(cp.lastSeenAt),
+      last_connected_at: iso(cp.lastConnectedAt),
+      last_disconnected_at: iso(cp.lastDisconnectedAt),
+      status: cp.status,
+      error_code: cp.statusErrorCode,
+      status_at: iso(cp.statusAt),
+      evses: [...evses.values()],
+    };
+  }
+
+  async statusHistory(
+    auth: AuthContext,
+    id: string,
+    query: StatusHistoryQueryDto,
+  ): Promise<Page<StatusHistoryEntryView>> {
+    const cp = await this.findOwned(auth, id);
+    const { take, skip } = pageParams(query);
+    const qb = this.db
+      .getRepository(StatusHistoryEntry)
+      .createQueryBuilder('h')
+      .where('h.chargePointId = :cp AND h.organizationId = :org', { cp: cp.id, org: auth.orgId });
+    if (query.evse_id === 0) qb.andWhere('h.evseNumber IS NULL');
+    else if (query.evse_id !== undefined) qb.andWhere('h.evseNumber = :e', { e: query.evse_id });
+    const [rows, total] = await qb.orderBy('h.id', 'DESC').take(take).skip(skip).getManyAndCount();
+    return page(
+      rows.map((h) => ({
+        evse_id: h.evseNumber,
+        connector_id: h.connectorNumber,
+        status: h.status,
+        error_code: h.errorCode,
+        info: h.info,
+        vendor_error_code: h.vendorErrorCode,
+        timestamp: h.chargerTimestamp.toISOString(),
+        received_at: h.receivedAt.toISOString(),
+      })),
+      total,
+      query,
+    );
+  }
+
+  /** Reports the charger sent for the record (firmware, diagnostics, security events, NotifyReport, ...). */
+  async events(auth: AuthContext, id: string, query: ChargerEventQueryDto): Promise<Page<ChargerEventView>> {
+    const cp = await this.findOwned(auth, id);
+    const { take, skip } = pageParams(query);
+    const where: Record<string, unknown> = { chargePointId: cp.id, organizationId: auth.orgId };
+    if (query.kind) where.kind = query.kind;
+    const [rows, total] = await this.db.getRepository(ChargePointEvent).findAndCount({
+      where,
+      order: { id: 'DESC' },
+      take,
+      skip,
+    });
+    return page(
+      rows.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        payload: e.payload,
+        charger_timestamp: iso(e.chargerTimestamp),
+        received_at: e.receivedAt.toISOString(),
+      })),
+      total,
+      query,
+    );
+  }
+
+  async messages(auth: AuthContext, id: string, query: PageQueryDto): Promise<Page<OcppMessageView>> {
+    const cp = await this.findOwned(auth, id);
+    const { take, skip } = pageParams(query);
+    const [rows, total] = await this.db.getRepository(OcppMessage).findAndCount({
+      where: { chargePointId: cp.id },
+      order: { id: 'DESC' },
+      take,
+      skip,
+    });
+    return page(
+      rows.map((m) => ({
+        id: m.id,
+        direction: m.direction,
+        message_type: m.messageType,
+        message_id: m.messageId,
+        action: m.action,
+        frame: parseFrame(m.frame),
+        gateway_node: m.gatewayNode,
+        created_at: m.createdAt.toISOString(),
+      })),
+      total,
+      query,
+    );
+  }
+}
+
+function parseFrame(frame: string): unknown {
+  try {
+    return JSON.parse(frame);
+  } catch {
+    return frame;
+  }
+}

@@ -1,0 +1,340 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock, newId } from '@csms/common';
+import { ChargingSession } from '@csms/domain';
+import type { ChargerConnection } from '../ocpp/connections.service';
+import { BILLING_MEASURAND, NormalizedSample, isClockSkewed } from '../ocpp/ocpp-mapper';
+import { Authorization, AuthorizationService } from './authorization.service';
+import { MeterValuesService } from './meter-values.service';
+
+export interface Start16 {
+  connectorId: number;
+  idTag: string;
+  meterStartWh: number;
+  timestamp: Date;
+}
+
+export interface Stop16 {
+  transactionId: number;
+  idTag: string | null;
+  meterStopWh: number;
+  timestamp: Date;
+  reason: string | null;
+  samples: NormalizedSample[];
+}
+
+export interface TransactionEvent {
+  transactionId: string;
+  eventType: 'Started' | 'Updated' | 'Ended';
+  seqNo: number;
+  timestamp: Date;
+  triggerReason: string;
+  offline: boolean;
+  evseNumber: number | null;
+  connectorNumber: number | null;
+  idToken: { value: string; type: string } | null;
+  remoteStartId: number | null;
+  stoppedReason: string | null;
+  samples: NormalizedSample[];
+  payload: Record<string, unknown>;
+}
+
+const energySample = (valueWh: number, at: Date, context: string): NormalizedSample => ({
+  sampledAt: at,
+  measurand: BILLING_MEASURAND,
+  phase: null,
+  location: null,
+  context,
+  unit: 'Wh',
+  value: valueWh,
+  rawValue: String(valueWh),
+});
+
+/**
+ * OCPP transactions as charging sessions, idempotent towards the charger: a retried 1.6
+ * StartTransaction gets the same transactionId, 2.0.1 events count once per seqNo, stops for unknown
+ * transactions are answered and kept for review.
+ */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger('Sessions');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly auth: AuthorizationService,
+    private readonly meters: MeterValuesService,
+  ) {}
+
+  async start16(
+    connection: ChargerConnection,
+    start: Start16,
+  ): Promise<{ transactionId: number; authorization: Authorization }> {
+    const receivedAt = this.clock.now();
+    await this.closeSuperseded(this.db.manager, connection, start.connectorId, start.timestamp);
+    const authorization = await this.auth.authorize(connection.organizationId, start.idTag);
+    const flags = isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [];
+    const inserted: Array<{ id: string; ocpp_transaction_id: number }> = await this.db.query(
+      `WITH n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx)
+       INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+         ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
+         started_at, start_received_at, flags)
+       SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4, 1, $5, NULL, $6, 'active', $7, $8, $9::text[] FROM n
+       ON CONFLICT DO NOTHING
+       RETURNING id, ocpp_transaction_id`,
+      [
+        newId('sess'),
+        connection.organizationId,
+        connection.chargePointId,
+        start.connectorId,
+        start.idTag,
+        authorization.idTagId,
+        start.timestamp,
+        receivedAt,
+        flags,
+      ],
+    );
+    let session = inserted[0];
+    let result = authorization;
+    if (!session) {
+      const existing: Array<{ id: string; ocpp_transaction_id: number }> = await this.db.query(
+        `SELECT id, ocpp_transaction_id FROM charging_sessions
+         WHERE charge_point_id = $1 AND evse_number = $2 AND id_tag = $3 AND started_at = $4
+           AND ocpp_transaction_id IS NOT NULL`,
+        [connection.chargePointId, start.connectorId, start.idTag, start.timestamp],
+      );
+      session = existing[0];
+      if (!session) throw new Error('StartTransaction conflicted with no matching session');
+      result = await this.auth.authorize(connection.organizationId, start.idTag, {
+        exceptSessionId: session.id,
+      });
+    }
+    await this.meters.store(
+      connection,
+      [energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin')],
+      {
+        sessionId: session.id,
+        transactionId: String(session.ocpp_transaction_id),
+        evseNumber: start.connectorId,
+        connectorNumber: 1,
+      },
+    );
+    await this.meters.recompute(session.id);
+    return { transactionId: session.ocpp_transaction_id, authorization: result };
+  }
+
+  async stop16(connection: ChargerConnection, stop: Stop16): Promise<Authorization | null> {
+    const receivedAt = this.clock.now();
+    const repo = this.db.getRepository(ChargingSession);
+    let session = await repo.findOneBy({
+      chargePointId: connection.chargePointId,
+      transactionId: String(stop.transactionId),
+    });
+    const skewed = isClockSkewed(stop.timestamp, receivedAt);
+    if (!session) {
+      this.logger.warn(
+        { chargePointId: connection.chargePointId, transactionId: stop.transactionId },
+        'StopTransaction for an unknown transaction, recorded for review',
+      );
+      const transactionId = `unknown:${stop.transactionId}`;
+      await this.db.query(
+        `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+           id_tag, status, stopped_at, stop_received_at, stop_reason, flags)
+         VALUES ($1, $2, $3, '1.6', $4, $5, 'completed', $6, $7, $8, $9::text[])
+         ON CONFLICT DO NOTHING`,
+        [
+          newId('sess'),
+          connection.organizationId,
+          connection.chargePointId,
+          transactionId,
+          stop.idTag,
+          stop.timestamp,
+          receivedAt,
+          stop.reason,
+          ['unknown_transaction', ...(skewed ? ['clock_skew'] : [])],
+        ],
+      );
+      session = await repo.findOneByOrFail({ chargePointId: connection.chargePointId, transactionId });
+    } else {
+      await this.db.query(
+        `UPDATE charging_sessions SET status = 'completed', stopped_at = $2, stop_received_at = $3,
+           stop_reason = $4,
+           flags = CASE WHEN $5 AND NOT ('clock_skew' = ANY(flags)) THEN flags || ARRAY['clock_skew'] ELSE flags END,
+           updated_at = now()
+         WHERE id = $1 AND status = 'active'`,
+        [session.id, stop.timestamp, receivedAt, stop.reason, skewed],
+      );
+    }
+    const target = {
+      sessionId: session.id,
+      transactionId: session.transactionId,
+      evseNumber: session.evseNumber,
+      connectorNumber: session.connectorNumber,
+    };
+    await this.meters.store(
+      connection,
+      [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')],
+      target,
+    );
+    await this.meters.recompute(session.id);
+    if (!stop.idTag) return null;
+    return this.auth.authorize(connection.organizationId, stop.idTag, { checkConcurrent: false });
+  }
+
+  /**
+   * A charger runs one transaction per EVSE: sessions still open there that started before a new one
+   * lost their stop (a charger reset, a lost message). They are closed and flagged `superseded`, so their
+   * id tag is not stuck in ConcurrentTx.
+   */
+  private async closeSuperseded(
+    manager: EntityManager,
+    connection: ChargerConnection,
+    evseNumber: number,
+    startedAt: Date,
+    exceptSessionId = '',
+  ): Promise<void> {
+    const [closed]: [Array<{ id: string }>, number] = await manager.query(
+      `UPDATE charging_sessions SET status = 'completed', flags = array_append(flags, 'superseded'),
+         stop_received_at = $4, updated_at = now()
+       WHERE charge_point_id = $1 AND evse_number = $2 AND status = 'active' AND started_at < $3 AND id <> $5
+       RETURNING id`,
+      [connection.chargePointId, evseNumber, startedAt, this.clock.now(), exceptSessionId],
+    );
+    for (const { id } of closed) {
+      this.logger.warn(
+        { chargePointId: connection.chargePointId, sessionId: id },
+        'Closed a superseded session',
+      );
+      await this.meters.recompute(id, manager);
+    }
+  }
+
+  /** The session a 1.6 MeterValues belongs to (by transactionId), or null. */
+  async sessionOfTransaction(
+    connection: ChargerConnection,
+    transactionId: string,
+  ): Promise<ChargingSession | null> {
+    return this.db
+      .getRepository(ChargingSession)
+      .findOneBy({ chargePointId: connection.chargePointId, transactionId });
+  }
+
+  /** The open session on an EVSE (2.0.1 MeterValues carry no transaction id). */
+  async activeSessionOnEvse(
+    connection: ChargerConnection,
+    evseNumber: number,
+  ): Promise<ChargingSession | null> {
+    return this.db.getRepository(ChargingSession).findOne({
+      where: { chargePointId: connection.chargePointId, evseNumber, status: 'active' },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  /**
+   * A 2.0.1 TransactionEvent: the session is keyed on (charge point, transactionId) and created by
+   * whichever event arrives first; an event already seen (same seqNo) changes nothing.
+   */
+  async transactionEvent(
+    connection: ChargerConnection,
+    event: TransactionEvent,
+  ): Promise<{ sessionId: string; authorization: Authorization | null }> {
+    const receivedAt = this.clock.now();
+    const { chargePointId, organizationId } = connection;
+    return this.db.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+           status, start_received_at)
+         VALUES ($1, $2, $3, '2.0.1', $4, 'active', $5)
+         ON CONFLICT (charge_point_id, transaction_id) DO NOTHING`,
+        [newId('sess'), organizationId, chargePointId, event.transactionId, receivedAt],
+      );
+      const [session]: Array<{ id: string; last_seq_no: number | null }> = await manager.query(
+        `SELECT id, last_seq_no FROM charging_sessions WHERE charge_point_id = $1 AND transaction_id = $2 FOR UPDATE`,
+        [chargePointId, event.transactionId],
+      );
+      if (event.eventType === 'Started' && event.evseNumber !== null) {
+        await this.closeSuperseded(manager, connection, event.evseNumber, event.timestamp, session.id);
+      }
+      const authorization = event.idToken
+        ? await this.auth.authorize(organizationId, event.idToken.value, {
+            exceptSessionId: session.id,
+            manager,
+          })
+        : null;
+      const fresh: unknown[] = await manager.query(
+        `INSERT INTO transaction_events (charge_point_id, transaction_id, seq_no, session_id, event_type,
+           trigger_reason, offline, charger_timestamp, received_at, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (charge_point_id, transaction_id, seq_no) DO NOTHING RETURNING id`,
+        [
+          chargePointId,
+          event.transactionId,
+          event.seqNo,
+          session.id,
+          event.eventType,
+          event.triggerReason.slice(0, 40),
+          event.offline,
+          event.timestamp,
+          receivedAt,
+          event.payload,
+        ],
+      );
+      if (fresh.length === 0) return { sessionId: session.id, authorization };
+
+      const idTagId = authorization?.idTagId ?? null;
+      const newFlags: string[] = [];
+      if (!event.offline && isClockSkewed(event.timestamp, receivedAt)) newFlags.push('clock_skew');
+      if (session.last_seq_no !== null && event.seqNo < session.last_seq_no)
+        newFlags.push('late_offline_events');
+      const [[evse]]: [Array<{ evse_number: number | null; connector_number: number | null }>, number] =
+        await manager.query(
+          `UPDATE charging_sessions SET
+           started_at = CASE WHEN $2 = 'Started' THEN $3
+                             ELSE coalesce(started_at, $3) END,
+           evse_number = coalesce(evse_number, $4),
+           connector_number = coalesce(connector_number, $5),
+           id_tag = coalesce(id_tag, $6),
+           id_token_type = coalesce(id_token_type, $7),
+           id_tag_id = coalesce(id_tag_id, $8),
+           remote_start_id = coalesce(remote_start_id, $9),
+           status = CASE WHEN $2 = 'Ended' THEN 'completed' ELSE status END,
+           stopped_at = CASE WHEN $2 = 'Ended' THEN $3 ELSE stopped_at END,
+           stop_received_at = CASE WHEN $2 = 'Ended' THEN $10 ELSE stop_received_at END,
+           stop_reason = CASE WHEN $2 = 'Ended' THEN coalesce($11, stop_reason) ELSE stop_reason END,
+           last_seq_no = greatest(coalesce(last_seq_no, $12), $12),
+           flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || $13::text[]) AS f ORDER BY f),
+           updated_at = now()
+         WHERE id = $1
+         RETURNING evse_number, connector_number`,
+          [
+            session.id,
+            event.eventType,
+            event.timestamp,
+            event.evseNumber,
+            event.connectorNumber,
+            event.idToken?.value.slice(0, 36) ?? null,
+            event.idToken?.type.slice(0, 20) ?? null,
+            idTagId,
+            event.remoteStartId,
+            receivedAt,
+            event.stoppedReason?.slice(0, 40) ?? null,
+            event.seqNo,
+            newFlags,
+          ],
+        );
+      await this.meters.store(
+        connection,
+        event.samples,
+        {
+          sessionId: session.id,
+          transactionId: event.transactionId,
+          evseNumber: evse.evse_number,
+          connectorNumber: evse.connector_number,
+        },
+        manager,
+      );
+      await this.meters.recompute(session.id, manager);
+      return { sessionId: session.id, authorization };
+    });
+  }
+}

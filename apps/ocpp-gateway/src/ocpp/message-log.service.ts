@@ -1,0 +1,164 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
+import { OcppMessage } from '@csms/domain';
+
+/** Frames kept per charger in `ocpp_messages`; older ones are pruned. */
+export const MESSAGE_LOG_LIMIT = 500;
+const FLUSH_INTERVAL_MS = 200;
+const FLUSH_BATCH = 500;
+const PRUNE_EVERY = 50;
+
+type Direction = 'in' | 'out';
+
+interface Parsed {
+  messageType: number | null;
+  messageId: string | null;
+  action: string | null;
+  frame: string;
+}
+
+/** Secrets that travel in OCPP frames (a rotated charger password) never reach the log. */
+export function redactFrame(payload: unknown[]): boolean {
+  const [type, , action, body] = payload as [number, string, string, Record<string, any>];
+  if (type !== 2 || !body || typeof body !== 'object') return false;
+  if (action === 'ChangeConfiguration' && body.key === 'AuthorizationKey') {
+    body.value = '[REDACTED]';
+    return true;
+  }
+  if (action === 'SetVariables' && Array.isArray(body.setVariableData)) {
+    let redacted = false;
+    for (const item of body.setVariableData) {
+      if (item?.variable?.name === 'BasicAuthPassword') {
+        item.attributeValue = '[REDACTED]';
+        redacted = true;
+      }
+    }
+    return redacted;
+  }
+  return false;
+}
+
+/**
+ * Every OCPP-J frame in and out: a structured log line with charger and message id, and a row in the
+ * bounded per-charger `ocpp_messages` table (written in batches, off the charger's critical path).
+ */
+@Injectable()
+export class MessageLogService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('OcppMessages');
+  private buffer: Array<Omit<OcppMessage, 'id'>> = [];
+  private readonly sincePrune = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  /**
+   * Records a raw frame. `actions` maps message ids of calls in flight on this connection to their
+   * action, so CALLRESULT/CALLERROR lines name the action they answer.
+   */
+  record(chargePointId: string, direction: Direction, raw: string, actions: Map<string, string>): void {
+    const parsed = this.parse(raw, actions);
+    this.logger.log(
+      {
+        chargePointId,
+        direction,
+        messageType: parsed.messageType,
+        messageId: parsed.messageId,
+        action: parsed.action,
+      },
+      'ocpp message',
+    );
+    this.logger.verbose({ chargePointId, direction, messageId: parsed.messageId, frame: parsed.frame });
+    this.buffer.push({
+      chargePointId,
+      direction,
+      messageType: parsed.messageType,
+      messageId: parsed.messageId,
+      action: parsed.action,
+      frame: parsed.frame,
+      gatewayNode: this.config.gateway.nodeId,
+      createdAt: this.clock.now(),
+    });
+    if (this.buffer.length >= FLUSH_BATCH) void this.flush();
+  }
+
+  private parse(raw: string, actions: Map<string, string>): Parsed {
+    try {
+      const payload = JSON.parse(raw) as unknown[];
+      if (!Array.isArray(payload)) throw new Error('not an array');
+      const [type, id] = payload as [unknown, unknown];
+      const messageType = typeof type === 'number' ? type : null;
+      const messageId = typeof id === 'string' ? id.slice(0, 64) : null;
+      let action: string | null = null;
+      if (messageType === 2 && typeof payload[2] === 'string') {
+        action = payload[2];
+        if (messageId) actions.set(messageId, action);
+      } else if (messageId && (messageType === 3 || messageType === 4)) {
+        action = actions.get(messageId) ?? null;
+        actions.delete(messageId);
+      }
+      const frame = redactFrame(payload) ? JSON.stringify(payload) : raw;
+      return { messageType, messageId, action: action?.slice(0, 64) ?? null, frame };
+    } catch {
+      return { messageType: null, messageId: null, action: null, frame: raw.slice(0, 10_000) };
+    }
+  }
+
+  /** Writes buffered frames (tests call it to read the log at once). */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write()).catch(() => undefined);
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    try {
+      await this.db.getRepository(OcppMessage).insert(batch);
+    } catch (err) {
+      this.logger.error({ err, count: batch.length }, 'Could not store OCPP messages');
+      return;
+    }
+    const toPrune: string[] = [];
+    for (const row of batch) {
+      const n = (this.sincePrune.get(row.chargePointId) ?? 0) + 1;
+      if (n >= PRUNE_EVERY) {
+        this.sincePrune.delete(row.chargePointId);
+        toPrune.push(row.chargePointId);
+      } else {
+        this.sincePrune.set(row.chargePointId, n);
+      }
+    }
+    for (const chargePointId of new Set(toPrune)) await this.prune(chargePointId);
+  }
+
+  private async prune(chargePointId: string): Promise<void> {
+    await this.db.query(
+      `DELETE FROM ocpp_messages WHERE charge_point_id = $1 AND id < (
+         SELECT id FROM ocpp_messages WHERE charge_point_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
+      [chargePointId, MESSAGE_LOG_LIMIT - 1],
+    );
+  }
+}

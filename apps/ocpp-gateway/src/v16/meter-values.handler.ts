@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { MeterValuesService } from '../charging/meter-values.service';
+import { SessionsService } from '../charging/sessions.service';
+import { OcppAction, OcppCallContext, OcppHandler } from '../ocpp/ocpp-handler';
+import { NormalizedSample, fromSampledValue16 } from '../ocpp/ocpp-mapper';
+import type { MeterValuesRequest16 } from './v16.types';
+
+@Injectable()
+@OcppAction('ocpp1.6', 'MeterValues')
+export class MeterValuesHandler16 implements OcppHandler<MeterValuesRequest16, object> {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly meters: MeterValuesService,
+  ) {}
+
+  async handle(req: MeterValuesRequest16, ctx: OcppCallContext): Promise<object> {
+    const samples = req.meterValue.flatMap((mv) =>
+      mv.sampledValue
+        .map((sv) => fromSampledValue16(sv, mv.timestamp))
+        .filter((s): s is NormalizedSample => s !== null),
+    );
+    const transactionId = req.transactionId === undefined ? null : String(req.transactionId);
+    const session = transactionId
+      ? await this.sessions.sessionOfTransaction(ctx.connection, transactionId)
+      : null;
+    const whole = req.connectorId === 0;
+    await this.meters.store(ctx.connection, samples, {
+      sessionId: session?.id ?? null,
+      transactionId,
+      evseNumber: whole ? null : req.connectorId,
+      connectorNumber: whole ? null : 1,
+    });
+    if (session) await this.meters.recompute(session.id);
+    return {};
+  }
+}

@@ -1,0 +1,15 @@
+import { Injectable } from '@nestjs/common';
+import { ChargerReportsService } from '../charging/charger-reports.service';
+import { OcppAction, OcppCallContext, OcppHandler } from '../ocpp/ocpp-handler';
+
+/** Stored as a charger report. */
+@Injectable()
+@OcppAction('ocpp2.0.1', 'FirmwareStatusNotification')
+export class FirmwareStatusNotificationHandler201 implements OcppHandler<Record<string, any>, object> {
+  constructor(private readonly reports: ChargerReportsService) {}
+
+  async handle(req: Record<string, any>, ctx: OcppCallContext): Promise<object> {
+    await this.reports.record(ctx.connection, 'FirmwareStatusNotification', req);
+    return {};
+  }
+}

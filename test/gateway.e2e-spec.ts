@@ -1,0 +1,855 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RPCClient } from 'ocpp-rpc';
+import { DataSource } from 'typeorm';
+import { ConnectionRegistry } from '@csms/queues';
+import { MESSAGE_LOG_LIMIT, MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
+import { aChargePoint, charger, connectCharger, eventually, handshakeStatus } from './support/chargers';
+import { RunningApp, TestStack, createTestStack, startApi, startGateway } from './support/harness';
+import { SignedUp, bearer, signUp } from './support/session';
+
+const iso = (d: Date) => d.toISOString();
+
+describe('OCPP gateway', () => {
+  let stack: TestStack;
+  let api: RunningApp;
+  let gateway: RunningApp;
+  let owner: SignedUp;
+  const open: RPCClient[] = [];
+
+  const connect = async (options: Parameters<typeof connectCharger>[0]) => {
+    const client = await connectCharger(options);
+    open.push(client);
+    return client;
+  };
+  const get = (path: string) => api.http().get(path).set(bearer(owner.token));
+  const post = (path: string, body: object) => api.http().post(path).set(bearer(owner.token)).send(body);
+  const patch = (path: string, body: object) => api.http().patch(path).set(bearer(owner.token)).send(body);
+  const callError = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'no error',
+      (err: { rpcErrorCode?: string }) => err.rpcErrorCode,
+    );
+  const db = () => gateway.app.get(DataSource);
+
+  beforeAll(async () => {
+    stack = await createTestStack();
+    api = await startApi(stack);
+    gateway = await startGateway(stack);
+    owner = await signUp(api);
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close({ force: true }).catch(() => undefined)));
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await api?.close();
+    await stack?.dispose();
+  });
+
+  describe('handshake', () => {
+    it('refuses an unknown identity with 404', async () => {
+      expect(
+        await handshakeStatus({ port: gateway.port, identity: 'cp_nobody', password: 'x'.repeat(20) }),
+      ).toBe(404);
+    });
+
+    it('refuses a decommissioned charge point with 404', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      expect(
+        (await api.http().delete(`/api/v1/charge-points/${cp.id}`).set(bearer(owner.token))).status,
+      ).toBe(204);
+      expect(await handshakeStatus({ port: gateway.port, identity: cp.id, password: cp.password })).toBe(404);
+      expect((await get(`/api/v1/charge-points/${cp.id}`)).status).toBe(404);
+    });
+
+    it('refuses a wrong or missing password with 401', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      expect(
+        await handshakeStatus({ port: gateway.port, identity: cp.id, password: 'wrong-password-123456' }),
+      ).toBe(401);
+      expect(await handshakeStatus({ port: gateway.port, identity: cp.id })).toBe(401);
+      expect(await handshakeStatus({ port: gateway.port, identity: cp.id, password: cp.password })).toBe(
+        'connected',
+      );
+    });
+
+    it('lets a charger on security profile 0 connect without a password', async () => {
+      const cp = await aChargePoint(api, owner.token, { security_profile: 0 });
+      expect(await handshakeStatus({ port: gateway.port, identity: cp.id })).toBe('connected');
+    });
+
+    it('refuses a subprotocol the charge point is not configured for', async () => {
+      const cp = await aChargePoint(api, owner.token, { ocpp_version: '1.6' });
+      expect(
+        await handshakeStatus({
+          port: gateway.port,
+          identity: cp.id,
+          password: cp.password,
+          protocol: 'ocpp2.0.1',
+        }),
+      ).toBe(400);
+      const other = await aChargePoint(api, owner.token);
+      expect(
+        await handshakeStatus({
+          port: gateway.port,
+          identity: other.id,
+          password: other.password,
+          protocol: 'ocpp2.0' as never,
+        }),
+      ).toBe(400);
+    });
+
+    it('shows the charger connected on its gateway node while the socket is open', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const live = await eventually(
+        () => get(`/api/v1/charge-points/${cp.id}`),
+        (r) => r.body.connected === true,
+      );
+      expect(live.body).toMatchObject({
+        connected: true,
+        gateway_node: gateway.config.gateway.nodeId,
+        connected_ocpp_version: '1.6',
+      });
+      const ids = (res: { body: { data: Array<{ id: string }> } }) => res.body.data.map((c) => c.id);
+      const online = await get('/api/v1/charge-points?connected=true&limit=100');
+      expect(ids(online)).toContain(cp.id);
+      expect(online.body.data.every((c: { connected: boolean }) => c.connected)).toBe(true);
+      expect(ids(await get('/api/v1/charge-points?connected=false&limit=100'))).not.toContain(cp.id);
+      await client.close();
+      const gone = await eventually(
+        () => get(`/api/v1/charge-points/${cp.id}`),
+        (r) => r.body.connected === false,
+      );
+      expect(gone.body.connected).toBe(false);
+    });
+
+    it('replaces the previous socket when the same charger connects again', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const first = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const closed = new Promise<{ code: number }>((resolve) => first.once('close', resolve));
+      const second = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      expect((await closed).code).toBe(4001);
+      expect(await second.call('Heartbeat', {})).toHaveProperty('currentTime');
+      const registry = gateway.app.get(ConnectionRegistry);
+      expect(await registry.nodeOf(cp.id)).toBe(gateway.config.gateway.nodeId);
+    });
+
+    it('accepts the old and the new password after a rotation until the charger uses the new one', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const rotated = await post(`/api/v1/charge-points/${cp.id}/password`, {
+        password: 'the-new-password-0001',
+      });
+      expect(rotated.status).toBe(200);
+      expect(rotated.body).toMatchObject({ charge_point_id: cp.id, generated: false });
+      expect(rotated.body.password).toBeUndefined();
+      expect(await handshakeStatus({ port: gateway.port, identity: cp.id, password: cp.password })).toBe(
+        'connected',
+      );
+      expect(
+        await handshakeStatus({ port: gateway.port, identity: cp.id, password: 'the-new-password-0001' }),
+      ).toBe('connected');
+      expect(await handshakeStatus({ port: gateway.port, identity: cp.id, password: cp.password })).toBe(401);
+    });
+
+    it('generates a 20-byte password, returns it once, and the charger connects with it', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const res = await post(`/api/v1/charge-points/${cp.id}/password`, {});
+      expect(res.status).toBe(200);
+      expect(res.body.generated).toBe(true);
+      expect(res.body.password).toMatch(/^[0-9a-f]{40}$/);
+      expect(
+        await handshakeStatus({ port: gateway.port, identity: cp.id, password: res.body.password }),
+      ).toBe('connected');
+      expect((await get(`/api/v1/charge-points/${cp.id}`)).body.password).toBeUndefined();
+    });
+  });
+
+  describe('several gateway nodes', () => {
+    it('closes the old socket on another node when the charger reconnects elsewhere, and forgets a node that shuts down', async () => {
+      const nodeB = await startGateway(stack, { GATEWAY_NODE_ID: `node-b-${Date.now()}` });
+      try {
+        const cp = await aChargePoint(api, owner.token);
+        const onA = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+        await eventually(
+          () => get(`/api/v1/charge-points/${cp.id}`),
+          (r) => r.body.gateway_node === gateway.config.gateway.nodeId,
+        );
+        const closedOnA = new Promise<{ code: number }>((resolve) => onA.once('close', resolve));
+        await connect({ port: nodeB.port, identity: cp.id, password: cp.password });
+        expect((await closedOnA).code).toBe(4001);
+        const moved = await eventually(
+          () => get(`/api/v1/charge-points/${cp.id}`),
+          (r) => r.body.gateway_node === nodeB.config.gateway.nodeId,
+        );
+        expect(moved.body).toMatchObject({ connected: true, gateway_node: nodeB.config.gateway.nodeId });
+
+        await nodeB.close();
+        const offline = await get(`/api/v1/charge-points/${cp.id}`);
+        expect(offline.body).toMatchObject({ connected: false, gateway_node: null });
+        expect(await gateway.app.get(ConnectionRegistry).isNodeAlive(nodeB.config.gateway.nodeId)).toBe(
+          false,
+        );
+      } finally {
+        await nodeB.close().catch(() => undefined);
+      }
+    });
+
+    it('drops a charger that stops answering pings within the configured interval', async () => {
+      const pinging = await startGateway(stack, { OCPP_PING_INTERVAL: '1' });
+      try {
+        const cp = await aChargePoint(api, owner.token);
+        const client = await connect({ port: pinging.port, identity: cp.id, password: cp.password });
+        await eventually(
+          () => get(`/api/v1/charge-points/${cp.id}`),
+          (r) => r.body.connected === true,
+        );
+        (client as unknown as { _ws: { _socket: { pause(): void } } })._ws._socket.pause();
+        const dropped = await eventually(
+          () => get(`/api/v1/charge-points/${cp.id}`),
+          (r) => r.body.connected === false,
+          6000,
+        );
+        expect(dropped.body.connected).toBe(false);
+      } finally {
+        await pinging.close();
+      }
+    });
+
+    it('closes the socket of a charger the operator decommissions', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const closed = new Promise<{ code: number }>((resolve) => client.once('close', resolve));
+      expect(
+        (await api.http().delete(`/api/v1/charge-points/${cp.id}`).set(bearer(owner.token))).status,
+      ).toBe(204);
+      expect((await closed).code).toBe(4003);
+    });
+  });
+
+  describe('TLS', () => {
+    it('serves wss:// when a certificate and key are configured', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'csms-tls-'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const secure = await startGateway(stack, {
+        OCPP_TLS_CERT_FILE: join(dir, 'cert.pem'),
+        OCPP_TLS_KEY_FILE: join(dir, 'key.pem'),
+      });
+      try {
+        const cp = await aChargePoint(api, owner.token, { security_profile: 2 });
+        const client = new RPCClient({
+          endpoint: `wss://127.0.0.1:${secure.port}/ocpp`,
+          identity: cp.id,
+          protocols: ['ocpp1.6'],
+          password: cp.password,
+          reconnect: false,
+          wsOpts: { rejectUnauthorized: false },
+        } as never);
+        await client.connect();
+        expect(await client.call('Heartbeat', {})).toHaveProperty('currentTime');
+        await client.close({ force: true });
+      } finally {
+        await secure.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('OCPP 1.6', () => {
+    it('boots, reports status, authorizes, starts, meters and stops; REST shows the live state and the session', async () => {
+      const cp = await aChargePoint(api, owner.token, { ocpp_version: '1.6' });
+      const tag = await post('/api/v1/id-tags', { value: 'ABC123def', type: 'rfid' });
+      expect(tag.status).toBe(201);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+
+      const boot = (await client.call('BootNotification', {
+        chargePointVendor: 'Acme',
+        chargePointModel: 'Volt 22',
+        chargePointSerialNumber: 'SN-1',
+        firmwareVersion: '1.2.3',
+      })) as Record<string, unknown>;
+      expect(boot).toMatchObject({ status: 'Accepted', interval: 300 });
+      expect(await client.call('Heartbeat', {})).toHaveProperty('currentTime');
+
+      const now = new Date();
+      await client.call('StatusNotification', {
+        connectorId: 0,
+        errorCode: 'NoError',
+        status: 'Available',
+        timestamp: iso(now),
+      });
+      await client.call('StatusNotification', {
+        connectorId: 1,
+        errorCode: 'NoError',
+        status: 'Preparing',
+        timestamp: iso(now),
+      });
+
+      expect(await client.call('Authorize', { idTag: 'nobody' })).toEqual({
+        idTagInfo: { status: 'Invalid' },
+      });
+      expect(await client.call('Authorize', { idTag: 'abc123DEF' })).toEqual({
+        idTagInfo: { status: 'Accepted' },
+      });
+
+      const startedAt = new Date(now.getTime() + 1000);
+      const start = { connectorId: 1, idTag: 'ABC123DEF', meterStart: 1000, timestamp: iso(startedAt) };
+      const started = (await client.call('StartTransaction', start)) as {
+        transactionId: number;
+        idTagInfo: object;
+      };
+      expect(started.idTagInfo).toEqual({ status: 'Accepted' });
+      expect(Number.isInteger(started.transactionId)).toBe(true);
+      const retried = (await client.call('StartTransaction', start)) as {
+        transactionId: number;
+        idTagInfo: object;
+      };
+      expect(retried).toEqual(started);
+      expect(await client.call('Authorize', { idTag: 'abc123def' })).toEqual({
+        idTagInfo: { status: 'ConcurrentTx' },
+      });
+
+      const meter = {
+        connectorId: 1,
+        transactionId: started.transactionId,
+        meterValue: [
+          {
+            timestamp: iso(new Date(startedAt.getTime() + 60_000)),
+            sampledValue: [
+              {
+                value: '2.5',
+                unit: 'kWh',
+                measurand: 'Energy.Active.Import.Register',
+                context: 'Sample.Periodic',
+              },
+              { value: '7400', unit: 'W', measurand: 'Power.Active.Import' },
+            ],
+          },
+        ],
+      };
+      await client.call('MeterValues', meter);
+      await client.call('MeterValues', meter);
+
+      const stop = {
+        transactionId: started.transactionId,
+        idTag: 'ABC123DEF',
+        meterStop: 4000,
+        timestamp: iso(new Date(startedAt.getTime() + 120_000)),
+        reason: 'Local',
+        transactionData: [
+          { timestamp: iso(new Date(startedAt.getTime() + 90_000)), sampledValue: [{ value: '3200' }] },
+        ],
+      };
+      expect(await client.call('StopTransaction', stop)).toEqual({ idTagInfo: { status: 'Accepted' } });
+      expect(await client.call('StopTransaction', stop)).toEqual({ idTagInfo: { status: 'Accepted' } });
+
+      const sessions = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      expect(sessions.body.total).toBe(1);
+      const session = sessions.body.data[0];
+      expect(session).toMatchObject({
+        charge_point_id: cp.id,
+        ocpp_version: '1.6',
+        transaction_id: String(started.transactionId),
+        evse_id: 1,
+        connector_id: 1,
+        id_tag: 'ABC123DEF',
+        id_tag_ref: tag.body.id,
+        status: 'completed',
+        started_at: iso(startedAt),
+        stopped_at: stop.timestamp,
+        meter_start_wh: 1000,
+        meter_stop_wh: 4000,
+        energy_wh: 3000,
+        stop_reason: 'Local',
+        flags: [],
+      });
+      expect(session.id).toMatch(/^sess_/);
+      const [{ count }] = await db().query(
+        `SELECT count(*)::int AS count FROM meter_values WHERE session_id = $1`,
+        [session.id],
+      );
+      expect(count).toBe(5); // begin, 2.5 kWh, power, transactionData 3200, end
+      const samples = await get(`/api/v1/sessions/${session.id}/meter-values`);
+      expect(samples.body.total).toBe(5);
+      expect(samples.body.data[0]).toMatchObject({ context: 'Transaction.Begin', value: 1000, unit: 'Wh' });
+      expect(samples.body.data).toContainEqual(
+        expect.objectContaining({
+          measurand: 'Energy.Active.Import.Register',
+          value: 2500,
+          unit: 'Wh',
+          raw_value: '2.5',
+        }),
+      );
+
+      const view = await get(`/api/v1/charge-points/${cp.id}`);
+      expect(view.body).toMatchObject({
+        vendor: 'Acme',
+        model: 'Volt 22',
+        serial_number: 'SN-1',
+        firmware_version: '1.2.3',
+        connected: true,
+        status: 'Available',
+      });
+      expect(view.body.last_seen_at).not.toBeNull();
+
+      const status = await get(`/api/v1/charge-points/${cp.id}/status`);
+      expect(status.body).toMatchObject({
+        connected: true,
+        status: 'Available',
+        evses: [
+          { evse_id: 1, connectors: [{ connector_id: 1, status: 'Preparing', error_code: 'NoError' }] },
+        ],
+      });
+      const evses = await get(`/api/v1/charge-points/${cp.id}/evses`);
+      expect(evses.body.data).toEqual([
+        expect.objectContaining({
+          evse_id: 1,
+          source: 'status_notification',
+          connectors: [expect.objectContaining({ connector_id: 1, source: 'status_notification' })],
+        }),
+      ]);
+      const history = await get(`/api/v1/charge-points/${cp.id}/status-history?limit=1`);
+      expect(history.body).toMatchObject({ total: 2, limit: 1, data: [{ evse_id: 1, status: 'Preparing' }] });
+
+      await gateway.app.get(MessageLogService).flush();
+      const messages = await get(`/api/v1/charge-points/${cp.id}/messages?limit=100`);
+      const boots = messages.body.data.filter((m: { action: string }) => m.action === 'BootNotification');
+      expect(boots.map((m: { direction: string }) => m.direction).sort()).toEqual(['in', 'out']);
+      expect(boots.find((m: { direction: string }) => m.direction === 'out').frame[2]).toMatchObject({
+        status: 'Accepted',
+      });
+    });
+
+    it('keeps the message log bounded per charger', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      for (let i = 0; i < MESSAGE_LOG_LIMIT / 2 + 40; i++) await client.call('Heartbeat', {});
+      const log = gateway.app.get(MessageLogService);
+      await log.flush();
+      await log.flush();
+      const res = await get(`/api/v1/charge-points/${cp.id}/messages?limit=5`);
+      expect(res.body.total).toBeLessThanOrEqual(MESSAGE_LOG_LIMIT + 50);
+      expect(res.body.total).toBeGreaterThanOrEqual(MESSAGE_LOG_LIMIT - 1);
+      expect(res.body.data[0]).toMatchObject({ direction: 'out', action: 'Heartbeat', message_type: 3 });
+    });
+
+    it('answers a StopTransaction for an unknown transaction and records it for review', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const stop = { transactionId: 987654, meterStop: 10, timestamp: iso(new Date()) };
+      expect(await client.call('StopTransaction', stop)).toEqual({});
+      expect(await client.call('StopTransaction', stop)).toEqual({});
+      const sessions = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      expect(sessions.body.total).toBe(1);
+      expect(sessions.body.data[0]).toMatchObject({
+        status: 'completed',
+        transaction_id: 'unknown:987654',
+        flags: ['unknown_transaction'],
+      });
+    });
+
+    it('flags a meter stop below the meter start and a charger clock off by more than five minutes', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      await post('/api/v1/id-tags', { value: 'skewed-tag' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const at = new Date(Date.now() - 10 * 60_000);
+      const { transactionId } = (await client.call('StartTransaction', {
+        connectorId: 2,
+        idTag: 'skewed-tag',
+        meterStart: 5000,
+        timestamp: iso(at),
+      })) as { transactionId: number };
+      await client.call('StopTransaction', { transactionId, meterStop: 4000, timestamp: iso(new Date()) });
+      const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      expect(body.data[0]).toMatchObject({ energy_wh: 0, meter_start_wh: 5000, meter_stop_wh: 4000 });
+      expect(body.data[0].flags).toEqual(
+        expect.arrayContaining(['clock_skew', 'decreasing_register', 'meter_stop_below_start']),
+      );
+    });
+
+    it("answers Invalid for another organization's id tag", async () => {
+      const stranger = await signUp(api);
+      await api
+        .http()
+        .post('/api/v1/id-tags')
+        .set(bearer(stranger.token))
+        .send({ value: 'their-tag' })
+        .expect(201);
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      expect(await client.call('Authorize', { idTag: 'their-tag' })).toEqual({
+        idTagInfo: { status: 'Invalid' },
+      });
+    });
+
+    it('closes a session whose stop was lost when the next transaction starts on the same connector', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      await post('/api/v1/id-tags', { value: 'lost-stop' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const t0 = Date.now();
+      const first = (await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'lost-stop',
+        meterStart: 0,
+        timestamp: iso(new Date(t0 - 60_000)),
+      })) as { transactionId: number };
+      const second = (await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'lost-stop',
+        meterStart: 500,
+        timestamp: iso(new Date(t0)),
+      })) as { transactionId: number; idTagInfo: object };
+      expect(second.idTagInfo).toEqual({ status: 'Accepted' });
+      const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      const byTx = new Map(body.data.map((x: { transaction_id: string }) => [x.transaction_id, x]));
+      expect(byTx.get(String(first.transactionId))).toMatchObject({
+        status: 'completed',
+        flags: ['superseded'],
+      });
+      expect(byTx.get(String(second.transactionId))).toMatchObject({ status: 'active', flags: [] });
+    });
+
+    it('answers Blocked and Expired id tags', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      await post('/api/v1/id-tags', { value: 'blocked-1', status: 'blocked' });
+      await post('/api/v1/id-tags', { value: 'expired-1', expires_at: '2020-01-01T00:00:00Z' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      expect(await client.call('Authorize', { idTag: 'blocked-1' })).toEqual({
+        idTagInfo: { status: 'Blocked' },
+      });
+      expect(await client.call('Authorize', { idTag: 'expired-1' })).toMatchObject({
+        idTagInfo: { status: 'Expired' },
+      });
+    });
+
+    it('stores DataTransfer, diagnostics and firmware status reports', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      expect(
+        await client.call('DataTransfer', { vendorId: 'com.acme', messageId: 'hello', data: '42' }),
+      ).toEqual({
+        status: 'UnknownVendorId',
+      });
+      expect(await client.call('DiagnosticsStatusNotification', { status: 'Uploaded' })).toEqual({});
+      expect(await client.call('FirmwareStatusNotification', { status: 'Installed' })).toEqual({});
+      const rows = await db().query(
+        `SELECT kind, payload FROM charge_point_events WHERE charge_point_id = $1 ORDER BY id`,
+        [cp.id],
+      );
+      expect(rows).toEqual([
+        { kind: 'DataTransfer', payload: { vendorId: 'com.acme', messageId: 'hello', data: '42' } },
+        { kind: 'DiagnosticsStatusNotification', payload: { status: 'Uploaded' } },
+        { kind: 'FirmwareStatusNotification', payload: { status: 'Installed' } },
+      ]);
+    });
+
+    it('answers Pending to a charger the operator has not accepted yet', async () => {
+      const cp = await aChargePoint(api, owner.token, { registration_status: 'pending' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      expect(
+        await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X' }),
+      ).toMatchObject({ status: 'Pending', interval: 60 });
+    });
+  });
+
+  describe('OCPP 2.0.1', () => {
+    const boot = {
+      chargingStation: { vendorName: 'Acme', model: 'Volt 2', serialNumber: 'S-2', firmwareVersion: '2.0' },
+      reason: 'PowerUp',
+    };
+
+    it('refuses anything but BootNotification with SecurityError until the charger is accepted', async () => {
+      const cp = await aChargePoint(api, owner.token, { registration_status: 'pending' });
+      const client = await connect({
+        port: gateway.port,
+        identity: cp.id,
+        password: cp.password,
+        protocol: 'ocpp2.0.1',
+      });
+      expect(await callError(client.call('Heartbeat', {}))).toBe('SecurityError');
+      expect(await client.call('BootNotification', boot)).toMatchObject({ status: 'Pending', interval: 60 });
+      expect(await callError(client.call('Heartbeat', {}))).toBe('SecurityError');
+      expect(
+        (await patch(`/api/v1/charge-points/${cp.id}`, { registration_status: 'accepted' })).status,
+      ).toBe(200);
+      expect(await client.call('BootNotification', boot)).toMatchObject({
+        status: 'Accepted',
+        interval: 300,
+      });
+      expect(await client.call('Heartbeat', {})).toHaveProperty('currentTime');
+    });
+
+    it('boots, reports status, authorizes and runs a transaction; events count once per seqNo and late offline events apply in order', async () => {
+      const cp = await aChargePoint(api, owner.token, { ocpp_version: '2.0.1' });
+      await post('/api/v1/id-tags', { value: 'TOKEN-201', type: 'rfid' });
+      const client = await connect({
+        port: gateway.port,
+        identity: cp.id,
+        password: cp.password,
+        protocol: 'ocpp2.0.1',
+      });
+      expect(await client.call('BootNotification', boot)).toMatchObject({ status: 'Accepted' });
+      const t0 = new Date();
+      await client.call('StatusNotification', {
+        timestamp: iso(t0),
+        connectorStatus: 'Occupied',
+        evseId: 1,
+        connectorId: 1,
+      });
+      expect(await client.call('Authorize', { idToken: { idToken: 'token-201', type: 'ISO14443' } })).toEqual(
+        {
+          idTokenInfo: { status: 'Accepted' },
+        },
+      );
+
+      const tx = 'tx-201-a';
+      const energy = (kwh: number, context: string, at: Date) => [
+        {
+          timestamp: iso(at),
+          sampledValue: [
+            {
+              value: kwh,
+              context,
+              measurand: 'Energy.Active.Import.Register',
+              unitOfMeasure: { unit: 'kWh' },
+            },
+          ],
+        },
+      ];
+      const started = {
+        eventType: 'Started',
+        timestamp: iso(t0),
+        triggerReason: 'Authorized',
+        seqNo: 0,
+        transactionInfo: { transactionId: tx, remoteStartId: 42 },
+        idToken: { idToken: 'TOKEN-201', type: 'ISO14443' },
+        evse: { id: 1, connectorId: 1 },
+        meterValue: energy(10, 'Transaction.Begin', t0),
+      };
+      expect(await client.call('TransactionEvent', started)).toEqual({ idTokenInfo: { status: 'Accepted' } });
+      expect(await client.call('TransactionEvent', started)).toEqual({ idTokenInfo: { status: 'Accepted' } });
+
+      const ended = {
+        eventType: 'Ended',
+        timestamp: iso(new Date(t0.getTime() + 300_000)),
+        triggerReason: 'EVCommunicationLost',
+        seqNo: 2,
+        transactionInfo: { transactionId: tx, stoppedReason: 'EVDisconnected' },
+        meterValue: [
+          {
+            timestamp: iso(new Date(t0.getTime() + 300_000)),
+            sampledValue: [
+              {
+                value: 125,
+                context: 'Transaction.End',
+                measurand: 'Energy.Active.Import.Register',
+                unitOfMeasure: { unit: 'Wh', multiplier: 2 },
+              },
+            ],
+          },
+        ],
+      };
+      expect(await client.call('TransactionEvent', ended)).toEqual({});
+      const lateUpdate = {
+        eventType: 'Updated',
+        timestamp: iso(new Date(t0.getTime() + 120_000)),
+        triggerReason: 'MeterValuePeriodic',
+        seqNo: 1,
+        offline: true,
+        transactionInfo: { transactionId: tx, chargingState: 'Charging' },
+        meterValue: energy(11.5, 'Sample.Periodic', new Date(t0.getTime() + 120_000)),
+      };
+      expect(await client.call('TransactionEvent', lateUpdate)).toEqual({});
+      expect(await client.call('TransactionEvent', lateUpdate)).toEqual({});
+
+      const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      expect(body.total).toBe(1);
+      expect(body.data[0]).toMatchObject({
+        ocpp_version: '2.0.1',
+        transaction_id: tx,
+        evse_id: 1,
+        connector_id: 1,
+        id_tag: 'TOKEN-201',
+        remote_start_id: 42,
+        status: 'completed',
+        meter_start_wh: 10000,
+        meter_stop_wh: 12500,
+        energy_wh: 2500,
+        stop_reason: 'EVDisconnected',
+      });
+      expect(body.data[0].flags).not.toContain('decreasing_register');
+      const events = await db().query(
+        `SELECT seq_no FROM transaction_events WHERE transaction_id = $1 ORDER BY seq_no`,
+        [tx],
+      );
+      expect(events.map((e: { seq_no: number }) => e.seq_no)).toEqual([0, 1, 2]);
+      const [{ count }] = await db().query(
+        `SELECT count(*)::int AS count FROM meter_values WHERE session_id = $1`,
+        [body.data[0].id],
+      );
+      expect(count).toBe(3);
+
+      const status = await get(`/api/v1/charge-points/${cp.id}/status`);
+      expect(status.body.evses).toEqual([
+        { evse_id: 1, connectors: [expect.objectContaining({ connector_id: 1, status: 'Occupied' })] },
+      ]);
+    });
+
+    it('creates the session when the first event seen for a transaction is an Updated one', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({
+        port: gateway.port,
+        identity: cp.id,
+        password: cp.password,
+        protocol: 'ocpp2.0.1',
+      });
+      await client.call('BootNotification', boot);
+      await client.call('TransactionEvent', {
+        eventType: 'Updated',
+        timestamp: iso(new Date()),
+        triggerReason: 'MeterValuePeriodic',
+        seqNo: 5,
+        transactionInfo: { transactionId: 'tx-orphan' },
+        evse: { id: 2 },
+      });
+      const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      expect(body.data).toEqual([
+        expect.objectContaining({ transaction_id: 'tx-orphan', status: 'active', evse_id: 2 }),
+      ]);
+    });
+
+    it('stores NotifyReport, NotifyEvent and security events', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({
+        port: gateway.port,
+        identity: cp.id,
+        password: cp.password,
+        protocol: 'ocpp2.0.1',
+      });
+      await client.call('BootNotification', boot);
+      const at = iso(new Date());
+      await client.call('NotifyReport', { requestId: 1, generatedAt: at, seqNo: 0, tbc: false });
+      await client.call('SecurityEventNotification', { type: 'SettingSystemTime', timestamp: at });
+      await client.call('FirmwareStatusNotification', { status: 'Installed' });
+      await client.call('NotifyEvent', {
+        generatedAt: at,
+        seqNo: 0,
+        eventData: [
+          {
+            eventId: 1,
+            timestamp: at,
+            trigger: 'Delta',
+            actualValue: 'true',
+            eventNotificationType: 'HardWiredNotification',
+            component: { name: 'Door' },
+            variable: { name: 'Open' },
+          },
+        ],
+      });
+      const kinds = await db().query(
+        `SELECT kind FROM charge_point_events WHERE charge_point_id = $1 ORDER BY id`,
+        [cp.id],
+      );
+      expect(kinds.map((k: { kind: string }) => k.kind)).toEqual([
+        'NotifyReport',
+        'SecurityEventNotification',
+        'FirmwareStatusNotification',
+        'NotifyEvent',
+      ]);
+      const reports = await get(`/api/v1/charge-points/${cp.id}/events?kind=NotifyReport`);
+      expect(reports.body).toMatchObject({
+        total: 1,
+        data: [{ kind: 'NotifyReport', payload: { requestId: 1 } }],
+      });
+      expect((await get(`/api/v1/charge-points/${cp.id}/events?kind=no%20such`)).status).toBe(400);
+    });
+  });
+
+  describe('bad input', () => {
+    it('answers schema-invalid 1.6 payloads with the matching CALLERROR and keeps the connection up', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      expect(await callError(client.call('BootNotification', { chargePointVendor: 'Acme' }))).toBe(
+        'OccurrenceConstraintViolation',
+      );
+      expect(
+        await callError(
+          client.call('StatusNotification', {
+            connectorId: 'one',
+            errorCode: 'NoError',
+            status: 'Available',
+          }),
+        ),
+      ).toBe('TypeConstraintViolation');
+      expect(
+        await callError(
+          client.call('BootNotification', { chargePointVendor: 'A'.repeat(21), chargePointModel: 'X' }),
+        ),
+      ).toBe('FormationViolation');
+      expect(await callError(client.call('Heartbeat', { extra: true }))).toBe('PropertyConstraintViolation');
+      expect(await callError(client.call('MakeCoffee', {}))).toBe('NotImplemented');
+      expect(client.state).toBe(RPCClient.OPEN);
+      expect(await client.call('Heartbeat', {})).toHaveProperty('currentTime');
+    });
+
+    it('answers schema-invalid 2.0.1 payloads with the matching CALLERROR and keeps the connection up', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect({
+        port: gateway.port,
+        identity: cp.id,
+        password: cp.password,
+        protocol: 'ocpp2.0.1',
+      });
+      expect(await callError(client.call('BootNotification', { reason: 'PowerUp' }))).toBe(
+        'OccurenceConstraintViolation',
+      );
+      expect(
+        await callError(
+          client.call('BootNotification', {
+            reason: 'PowerUp',
+            chargingStation: { model: 1, vendorName: 'A' },
+          }),
+        ),
+      ).toBe('TypeConstraintViolation');
+      expect(await callError(client.call('Unknown', {}))).toBe('NotImplemented');
+      expect(await client.call('BootNotification', boot201())).toMatchObject({ status: 'Accepted' });
+    });
+
+    it('answers concurrent StartTransaction retries with one transaction id, never a second session', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const client = charger({ port: gateway.port, identity: cp.id, password: cp.password });
+      await client.connect();
+      open.push(client);
+      const start = { connectorId: 1, idTag: 'anyone', meterStart: 0, timestamp: iso(new Date()) };
+      const results = await Promise.all([1, 2, 3].map(() => client.call('StartTransaction', start)));
+      const ids = new Set(results.map((r) => (r as { transactionId: number }).transactionId));
+      expect(ids.size).toBe(1);
+      expect((await get(`/api/v1/sessions?charge_point_id=${cp.id}`)).body.total).toBe(1);
+    });
+  });
+});
+
+function boot201() {
+  return { chargingStation: { vendorName: 'Acme', model: 'Volt 2' }, reason: 'PowerUp' };
+}
