@@ -1,0 +1,2 @@
+export * from './command-actions';
+export * from './command-producer';
