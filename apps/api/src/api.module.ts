@@ -7,6 +7,7 @@ import { DomainModule } from '@csms/domain';
 import { AuthModule } from '@csms/auth';
 import { QueuesModule } from '@csms/queues';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { CommandsModule } from './commands/commands.module';
 import { HealthController } from './health/health.controller';
 import { IdentityModule } from './identity/identity.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -39,6 +40,7 @@ export class ApiModule {
         OrganizationsModule,
         IdentityModule,
         ApiKeysModule,
+        CommandsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

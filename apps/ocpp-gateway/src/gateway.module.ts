@@ -2,8 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, AppConfigModule, Env, HealthModule, loggerParams } from '@csms/common';
 import { DomainModule } from '@csms/domain';
-import { QueuesModule } from '@csms/queues';
+import { CommandDispatcher, QueuesModule } from '@csms/queues';
+import { CHARGER_CONNECTIONS } from './commands/charger-connections';
+import { CommandWorkerService } from './commands/command-worker.service';
 import { HealthController } from './health/health.controller';
+import { OcppConnectionsService } from './ocpp/connections.service';
 import { OcppServerService } from './ocpp/ocpp-server.service';
 
 export interface GatewayModuleOptions {
@@ -27,7 +30,13 @@ export class GatewayModule {
         HealthModule,
       ],
       controllers: [HealthController],
-      providers: [OcppServerService],
+      providers: [
+        OcppServerService,
+        OcppConnectionsService,
+        { provide: CHARGER_CONNECTIONS, useExisting: OcppConnectionsService },
+        CommandDispatcher,
+        CommandWorkerService,
+      ],
     };
   }
 }

@@ -4,13 +4,14 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { RPCServer } from 'ocpp-rpc';
 import { APP_CONFIG, AppConfig } from '@csms/common';
+import { OcppConnectionsService } from './connections.service';
 
 export const OCPP_PROTOCOLS = ['ocpp1.6', 'ocpp2.0.1'];
 const OCPP_PATH = /^\/ocpp\/([^/?#]+)\/?(?:\?.*)?$/;
 
 /**
  * The OCPP-J websocket endpoint at `/ocpp/{chargePointId}`, served by ocpp-rpc in strict mode on the
- * gateway's HTTP server. Until charge points are registered, every identity is refused with 404.
+ * gateway's HTTP server. Who may connect, and the live connections, are OcppConnectionsService's.
  */
 @Injectable()
 export class OcppServerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,6 +21,7 @@ export class OcppServerService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly connections: OcppConnectionsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -29,9 +31,11 @@ export class OcppServerService implements OnApplicationBootstrap, OnApplicationS
       pingIntervalMs: this.config.gateway.pingIntervalSeconds * 1000,
       respondWithDetailedErrors: false,
     });
-    this.server.auth((_accept, reject, handshake) => {
-      this.logger.warn({ identity: handshake.identity }, 'Refused connection of an unknown charge point');
-      reject(404, 'Unknown charge point');
+    this.server.auth((accept, reject, handshake) => void this.connections.admit(accept, reject, handshake));
+    this.server.on('client', (client) => {
+      this.connections
+        .attach(client)
+        .catch((err) => this.logger.error({ err }, 'Could not attach a charger'));
     });
     const http: Server = this.adapterHost.httpAdapter.getHttpServer();
     const upgrade = this.server.handleUpgrade;

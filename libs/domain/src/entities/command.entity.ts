@@ -49,18 +49,18 @@ export class Command {
 
   /** The request as the caller sent it (our snake_case shape); null for raw OCPP calls. */
   @Column({ type: 'jsonb', nullable: true })
-  request: Record<string, unknown> | null;
+  request: Record<string, any> | null;
 
   /** The OCPP payload of the CALL. */
   @Column({ type: 'jsonb' })
-  payload: Record<string, unknown>;
+  payload: Record<string, any>;
 
   @Column({ type: 'varchar', length: 16, default: 'queued' })
   state: CommandState;
 
   /** The charger's CALLRESULT payload. */
   @Column({ type: 'jsonb', nullable: true })
-  response: Record<string, unknown> | null;
+  response: Record<string, any> | null;
 
   /** Stable reason code when the command did not get an answer (`charge_point_offline`, an OCPP error code, ...). */
   @Column({ type: 'varchar', length: 64, nullable: true })
