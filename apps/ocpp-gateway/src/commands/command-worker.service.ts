@@ -6,6 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Job, Worker, type ConnectionOptions } from 'bullmq';
+import { TimeoutError } from 'ocpp-rpc';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
 import { Command, CommandState } from '@csms/domain';
@@ -70,15 +71,6 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     // Do not wait for calls in flight: the socket closing ends them, and the sweeper fails any
     // command left `sent` by a node that went away.
     await this.worker?.close(true).catch(() => undefined);
-  }
-
-  /** Stops taking jobs (tests use it to hold jobs in the queue). */
-  async pause(): Promise<void> {
-    await this.worker?.pause(true);
-  }
-
-  resume(): void {
-    this.worker?.resume();
   }
 
   private async process(job: Job<SendCommandJob>): Promise<void> {
@@ -151,7 +143,7 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       });
     } catch (err) {
       const e = err as Error & { rpcErrorCode?: string; rpcErrorMessage?: string };
-      if (e.name === 'TimeoutError') {
+      if (e instanceof TimeoutError) {
         await this.finishSent(command.id, 'timed_out', {
           errorCode: 'charger_timeout',
           errorReason: `The charge point did not answer within ${this.config.commands.callTimeoutMs} ms`,

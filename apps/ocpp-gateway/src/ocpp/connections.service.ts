@@ -57,6 +57,14 @@ export class OcppConnectionsService
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeatTimer);
     this.listeners.clear();
+    // Open websockets would keep the HTTP server (closed before onApplicationShutdown) from closing.
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(
+      clients.map((c) =>
+        c.close({ code: 1001, reason: 'Server shutting down', force: true }).catch(() => undefined),
+      ),
+    );
     await this.registry.removeNode(this.nodeId).catch(() => undefined);
   }
 
