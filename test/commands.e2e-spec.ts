@@ -3,7 +3,7 @@ import { createRPCError } from 'ocpp-rpc';
 import { DataSource } from 'typeorm';
 import { newId } from '@csms/common';
 import { Command } from '@csms/domain';
-import { CommandProducer, gatewayNodeQueue } from '@csms/queues';
+import { CommandProducer, ConnectionRegistry, gatewayNodeQueue } from '@csms/queues';
 import { CommandsMaintenanceService } from '../apps/api/src/commands/commands-maintenance.service';
 import { RunningApp, TestStack, createTestStack, startApi, startGateway } from './support/harness';
 import { seedMember } from './support/members';
@@ -461,6 +461,23 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       });
     });
 
+    it('sends a charger password to the charger but never shows it through the API', async () => {
+      v16.answer('ChangeConfiguration', () => ({ status: 'Accepted' }));
+      const res = await send(v16.identity, 'change-configuration', {
+        key: 'AuthorizationKey',
+        value: '0123456789abcdef0123456789abcdef',
+      });
+      expect(res.status).toBe(200);
+      expect(v16.callsOf('ChangeConfiguration').pop()!.params).toEqual({
+        key: 'AuthorizationKey',
+        value: '0123456789abcdef0123456789abcdef',
+      });
+      expect(res.body.payload).toEqual({ key: 'AuthorizationKey', value: '[REDACTED]' });
+      expect(res.body.request).toEqual({ key: 'AuthorizationKey', value: '[REDACTED]' });
+      const got = await api.http().get(`/api/v1/commands/${res.body.id}`).set(bearer(owner.token));
+      expect(JSON.stringify(got.body)).not.toContain('0123456789abcdef');
+    });
+
     it('refuses an action the charger OCPP version does not have with 422 action_not_supported', async () => {
       const res = await send(v16.identity, 'get-variables', {
         variables: [{ component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval' }],
@@ -667,6 +684,33 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       });
     });
 
+    it('re-translates a queued command when the charger comes back speaking the other OCPP version', async () => {
+      const first = await connectedCharger('ocpp1.6', gatewayA, 'switch');
+      await first.close();
+      await eventually(async () =>
+        expect(await api.app.get(ConnectionRegistry).nodeOf(first.identity)).toBeNull(),
+      );
+      const queued = await send(first.identity, 'reset', {
+        type: 'soft',
+        queue_until_reconnect: true,
+        expires_at: new Date(Date.now() + 600_000).toISOString(),
+      });
+      expect(queued.body).toMatchObject({ state: 'queued', ocpp_version: '1.6', payload: { type: 'Soft' } });
+
+      const upgraded = new TestCharger(gatewayA, first.identity, 'ocpp2.0.1');
+      chargers.push(upgraded);
+      await upgraded.connect();
+      expect((await upgraded.nextCall('Reset')).params).toEqual({ type: 'OnIdle' });
+      await eventually(async () => {
+        const got = await api.http().get(`/api/v1/commands/${queued.body.id}`).set(bearer(owner.token));
+        expect(got.body).toMatchObject({
+          state: 'answered',
+          ocpp_version: '2.0.1',
+          payload: { type: 'OnIdle' },
+        });
+      });
+    });
+
     it('times a queued command out when its expiry passes before the charger returns', async () => {
       const cp = await aChargePoint(api, owner.orgId, { id: uniqueCp('never'), ocppVersion: '1.6' });
       const queued = await send(cp.id, 'clear-cache', {
@@ -717,6 +761,22 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       expect(charger.callsOf('Reset')).toHaveLength(1);
       const [row] = await db.query(`SELECT dispatches FROM commands WHERE id = $1`, [res.body.id]);
       expect(row.dispatches).toBe(2);
+    });
+
+    it('does nothing with a re-delivered job of a command that was already answered', async () => {
+      const charger = await connectedCharger('ocpp1.6');
+      const res = await send(charger.identity, 'clear-cache', {});
+      expect(res.body.state).toBe('answered');
+      await api.app
+        .get(CommandProducer)
+        .enqueue(nodeA, { commandId: res.body.id, chargePointId: charger.identity }, 99);
+      await eventually(async () => {
+        const job = await api.app.get(CommandProducer).queueOf(nodeA).getJob(`${res.body.id}.99`);
+        expect(await job?.getState()).toBe('completed');
+      });
+      expect(charger.callsOf('ClearCache')).toHaveLength(1);
+      const got = await api.http().get(`/api/v1/commands/${res.body.id}`).set(bearer(owner.token));
+      expect(got.body).toMatchObject({ state: 'answered', answered_at: res.body.answered_at });
     });
 
     it('moves the commands of a node whose heartbeat expired to the node now holding the charger', async () => {
@@ -797,6 +857,37 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       expect(producer.queueOf(nodeB).name).toBe(gatewayNodeQueue(nodeB));
       expect(await producer.hasJob(nodeB, res.body.id, 1)).toBe(true);
       expect(await producer.hasJob(nodeA, res.body.id, 1)).toBe(false);
+    });
+
+    it('re-checks the registry before sending: a job on the wrong node is moved to the node holding the charger', async () => {
+      const charger = await connectedCharger('ocpp1.6', gatewayB, 'moved');
+      const id = newId('cmd');
+      await db.getRepository(Command).insert({
+        id,
+        organizationId: owner.orgId,
+        chargePointId: charger.identity,
+        action: 'unlock',
+        ocppAction: 'UnlockConnector',
+        ocppVersion: '1.6',
+        request: { connector_id: 1 } as Record<string, any>,
+        payload: { connectorId: 1 } as Record<string, any>,
+        state: 'queued',
+        nodeId: nodeA,
+        dispatches: 1,
+        createdAt: new Date(),
+      });
+      await api.app
+        .get(CommandProducer)
+        .enqueue(nodeA, { commandId: id, chargePointId: charger.identity }, 1);
+      expect((await charger.nextCall('UnlockConnector')).params).toEqual({ connectorId: 1 });
+      await eventually(async () => {
+        const got = await api.http().get(`/api/v1/commands/${id}`).set(bearer(owner.token));
+        expect(got.body).toMatchObject({
+          state: 'answered',
+          gateway_node: nodeB,
+          response: { status: 'Unlocked' },
+        });
+      });
     });
 
     it("records timed_out when the charger does not answer within the node's call timeout", async () => {

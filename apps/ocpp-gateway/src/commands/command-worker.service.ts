@@ -95,6 +95,10 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     const command = await repo.findOneBy({ id: commandId });
     // Already sent, answered, moved elsewhere: a duplicate or late job does nothing.
     if (!command || command.state !== 'queued' || command.nodeId !== this.nodeId) return;
+    if (command.expiresAt && command.expiresAt.getTime() <= this.clock.nowMs()) {
+      await this.dispatcher.route(command); // ends it as timed_out
+      return;
+    }
 
     const owner = await this.registry.nodeOf(command.chargePointId);
     const connection = owner === this.nodeId ? this.connections.get(command.chargePointId) : undefined;

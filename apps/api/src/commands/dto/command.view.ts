@@ -69,6 +69,38 @@ export class ListCommandsQueryDto extends PageQueryDto {
   state?: CommandState;
 }
 
+const REDACTED = '[REDACTED]';
+
+/** Charger passwords travel in commands (1.6 AuthorizationKey, 2.0.1 BasicAuthPassword); they never leave through the API. */
+function redactSecrets(ocppAction: string, payload: Record<string, any>): Record<string, any> {
+  if (ocppAction === 'ChangeConfiguration' && payload.key === 'AuthorizationKey') {
+    return { ...payload, value: REDACTED };
+  }
+  if (ocppAction === 'SetVariables' && Array.isArray(payload.setVariableData)) {
+    return {
+      ...payload,
+      setVariableData: payload.setVariableData.map((d: any) =>
+        d?.variable?.name === 'BasicAuthPassword' ? { ...d, attributeValue: REDACTED } : d,
+      ),
+    };
+  }
+  return payload;
+}
+
+function redactRequest(request: Record<string, any> | null): Record<string, any> | null {
+  if (!request) return request;
+  if (request.key === 'AuthorizationKey' && 'value' in request) return { ...request, value: REDACTED };
+  if (Array.isArray(request.variables)) {
+    return {
+      ...request,
+      variables: request.variables.map((v: any) =>
+        v?.variable === 'BasicAuthPassword' && 'value' in v ? { ...v, value: REDACTED } : v,
+      ),
+    };
+  }
+  return request;
+}
+
 export function toCommandView(c: Command): CommandView {
   return {
     id: c.id,
@@ -77,8 +109,8 @@ export function toCommandView(c: Command): CommandView {
     ocpp_action: c.ocppAction,
     ocpp_version: c.ocppVersion,
     state: c.state,
-    request: c.request,
-    payload: c.payload,
+    request: redactRequest(c.request),
+    payload: redactSecrets(c.ocppAction, c.payload),
     response: c.response,
     error: c.errorCode ? { code: c.errorCode, reason: c.errorReason ?? '' } : null,
     gateway_node: c.nodeId,
