@@ -808,6 +808,7 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
         const got = await api.http().get(`/api/v1/commands/${id}`).set(bearer(owner.token));
         expect(got.body).toMatchObject({ state: 'answered', gateway_node: nodeA });
       });
+      expect(await api.app.get(CommandProducer).hasJob(deadNode, id, 1)).toBe(false);
     });
 
     it('fails a sent command that got no answer long past the call timeout, and a late answer does not revive it', async () => {

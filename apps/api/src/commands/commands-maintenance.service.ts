@@ -110,13 +110,20 @@ export class CommandsMaintenanceService implements OnApplicationBootstrap, OnApp
       order: { createdAt: 'ASC', id: 'ASC' },
       take: BATCH,
     });
+    const deadNodes = new Set<string>();
     for (const command of queued) {
       if (await isAlive(command.nodeId!)) continue;
+      deadNodes.add(command.nodeId!);
       try {
         if ((await this.dispatcher.route(command)) !== 'unchanged') moved++;
       } catch (err) {
         this.logger.warn({ err, command: command.id }, 'Could not move a command off a dead node');
       }
+    }
+    // Jobs left on a dead node's queue would be no-ops (their rows moved); drop them and its registry entries.
+    for (const nodeId of deadNodes) {
+      await this.producer.discardNodeQueue(nodeId).catch(() => undefined);
+      await this.registry.removeNode(nodeId).catch(() => undefined);
     }
 
     const overdue = new Date(this.clock.nowMs() - this.config.commands.callTimeoutMs - SENT_GRACE_MS);

@@ -56,6 +56,17 @@ export class CommandProducer implements OnApplicationShutdown {
     return Boolean(job);
   }
 
+  /** Drops the waiting jobs of a node that died (their rows were moved) and forgets its queue. */
+  async discardNodeQueue(nodeId: string): Promise<void> {
+    const queue = this.queueOf(nodeId);
+    this.queues.delete(nodeId);
+    try {
+      await queue.drain(true);
+    } finally {
+      await queue.close().catch(() => undefined);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const queues = [...this.queues.values()];
     this.queues.clear();
