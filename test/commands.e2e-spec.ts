@@ -580,6 +580,9 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       const reused = await send(v16.identity, 'reset', { type: 'soft' }).set('Idempotency-Key', key);
       expect(reused.status).toBe(422);
       expect(reused.body.code).toBe('idempotency_key_reused');
+      const otherBody = await send(v16.identity, 'unlock', { connector_id: 1 }).set('Idempotency-Key', key);
+      expect(otherBody.status).toBe(422);
+      expect(v16.callsOf('UnlockConnector')).toHaveLength(before + 1);
     });
 
     it('lists the commands of a charge point newest first, paginated and filtered by state', async () => {

@@ -90,13 +90,14 @@ export class CommandsService {
         'Idempotency-Key must be 1 to 200 printable ASCII characters',
       );
     }
+    const { queue_until_reconnect: queue, expires_at: expiresAt, ...fields } = dto;
+    const request = JSON.parse(JSON.stringify(fields)) as Record<string, unknown>;
     if (idempotencyKey) {
       const existing = await this.byIdempotencyKey(auth.orgId, idempotencyKey);
-      if (existing) return this.replay(existing, chargePointId, action);
+      if (existing) return this.replay(existing, chargePointId, action, request);
     }
 
     const cp = await this.chargePoint(auth.orgId, chargePointId);
-    const { queue_until_reconnect: queue, expires_at: expiresAt, ...request } = dto;
     const queueUntil = queue ? this.queueDeadline(expiresAt!) : null;
     const nodeId = await this.registry.nodeOf(cp.id);
     if (!nodeId && !queueUntil) throw this.offline(cp.id);
@@ -122,7 +123,7 @@ export class CommandsService {
     }
     const command = await this.create(cp, nodeId, mapped.ocppAction, mapped.payload, {
       action,
-      request: JSON.parse(JSON.stringify(request)) as Record<string, unknown>,
+      request,
       version,
       idempotencyKey: idempotencyKey ?? null,
       queueUntil,
@@ -133,7 +134,7 @@ export class CommandsService {
           : null,
     });
     // With an Idempotency-Key that raced another request, `command` may be the other request's.
-    return this.replay(command, cp.id, action);
+    return this.replay(command, cp.id, action, request);
   }
 
   /**
@@ -254,11 +255,20 @@ export class CommandsService {
     return command;
   }
 
-  private async replay(existing: Command, chargePointId: string, action: string): Promise<CommandOutcome> {
-    if (existing.chargePointId !== chargePointId || existing.action !== action) {
+  private async replay(
+    existing: Command,
+    chargePointId: string,
+    action: string,
+    request: Record<string, unknown>,
+  ): Promise<CommandOutcome> {
+    if (
+      existing.chargePointId !== chargePointId ||
+      existing.action !== action ||
+      stableJson(existing.request) !== stableJson(request)
+    ) {
       throw Problems.unprocessable(
         'idempotency_key_reused',
-        `This Idempotency-Key was used for ${existing.action} on ${existing.chargePointId}`,
+        `This Idempotency-Key was used for another request (${existing.action} on ${existing.chargePointId})`,
         { command_id: existing.id },
       );
     }
@@ -329,6 +339,17 @@ export class CommandsService {
     if (tx === null) throw Problems.notFound('Session', request.session_id);
     return tx;
   }
+}
+
+/** JSON with object keys sorted, to compare two requests whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
 }
 
 function isUniqueViolation(err: unknown): boolean {

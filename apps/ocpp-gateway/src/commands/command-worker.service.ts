@@ -23,6 +23,7 @@ import {
   redisConnectionOptions,
   toOcppCall,
 } from '@csms/queues';
+import { ChargerLines } from './charger-lines';
 import { CHARGER_CONNECTIONS, ChargerConnections, versionOfProtocol } from './charger-connections';
 
 /** CALLRESULT statuses that mean the charger declined the command. */
@@ -37,7 +38,7 @@ const REJECTING_STATUSES = new Set(['Rejected', 'NotSupported']);
 export class CommandWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('CommandWorker');
   private readonly nodeId: string;
-  private readonly lines = new Map<string, Promise<unknown>>();
+  private readonly lines = new ChargerLines();
   private worker?: Worker<SendCommandJob>;
   private unsubscribe?: () => void;
 
@@ -75,19 +76,7 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
 
   private async process(job: Job<SendCommandJob>): Promise<void> {
     if (job.name !== SEND_COMMAND_JOB) throw new Error(`No handler for job ${job.name}`);
-    await this.inLine(job.data.chargePointId, () => this.deliver(job.data.commandId));
-  }
-
-  /** Runs `task` after the charger's previous tasks, so one call is in flight per charger. */
-  private inLine<T>(chargePointId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.lines.get(chargePointId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
-    this.lines.set(chargePointId, tail);
-    void tail.then(() => {
-      if (this.lines.get(chargePointId) === tail) this.lines.delete(chargePointId);
-    });
-    return run;
+    await this.lines.run(job.data.chargePointId, () => this.deliver(job.data.commandId));
   }
 
   private async deliver(commandId: string): Promise<void> {
@@ -141,6 +130,10 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
         callTimeoutMs: this.config.commands.callTimeoutMs,
       })) as Record<string, unknown> | null;
       const status = typeof response?.status === 'string' ? response.status : undefined;
+      this.logger.debug(
+        { command: command.id, chargePointId: command.chargePointId, ocppAction, status },
+        'Command answered',
+      );
       await this.finishSent(command.id, status && REJECTING_STATUSES.has(status) ? 'rejected' : 'answered', {
         response: response ?? {},
         answeredAt: this.clock.now(),
