@@ -916,5 +916,19 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       await right.connect();
       expect(right.client.protocol).toBe('ocpp1.6');
     });
+
+    it('refuses a decommissioned charge point with 404, and commands to it answer 404', async () => {
+      const cp = await aChargePoint(api, owner.orgId, { id: uniqueCp('gone'), ocppVersion: '1.6' });
+      await db.query(`UPDATE charge_points SET decommissioned_at = now() WHERE id = $1`, [cp.id]);
+      await expect(new TestCharger(gatewayA, cp.id, 'ocpp1.6').connect()).rejects.toMatchObject({
+        code: 404,
+      });
+      expect((await send(cp.id, 'reset', { type: 'soft' })).status).toBe(404);
+      const unknown = await api
+        .http()
+        .get('/api/v1/commands/cmd_01HXZZZZZZZZZZZZZZZZZZZZZZ')
+        .set(bearer(owner.token));
+      expect(unknown.status).toBe(404);
+    });
   });
 });

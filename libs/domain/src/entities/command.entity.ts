@@ -14,6 +14,9 @@ export const FINAL_COMMAND_STATES: readonly CommandState[] = ['answered', 'rejec
 @Entity('commands')
 @Index('commands_org_cp_idx', ['organizationId', 'chargePointId', 'createdAt'])
 @Index('commands_open_idx', ['state', 'createdAt'], { where: `state IN ('queued', 'sent')` })
+@Index('commands_remote_start_idx', ['chargePointId', 'remoteStartId'], {
+  where: 'remote_start_id IS NOT NULL',
+})
 @Index('commands_org_idempotency_key', ['organizationId', 'idempotencyKey'], {
   unique: true,
   where: 'idempotency_key IS NOT NULL',

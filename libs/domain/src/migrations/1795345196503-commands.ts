@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Commands1795344206273 implements MigrationInterface {
-  name = 'Commands1795344206273';
+export class Commands1795345196503 implements MigrationInterface {
+  name = 'Commands1795345196503';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -9,6 +9,9 @@ export class Commands1795344206273 implements MigrationInterface {
     );
     await queryRunner.query(
       `CREATE UNIQUE INDEX "commands_org_idempotency_key" ON "commands" ("organization_id", "idempotency_key") WHERE idempotency_key IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "commands_remote_start_idx" ON "commands" ("charge_point_id", "remote_start_id") WHERE remote_start_id IS NOT NULL`,
     );
     await queryRunner.query(
       `CREATE INDEX "commands_open_idx" ON "commands" ("state", "created_at") WHERE state IN ('queued', 'sent')`,
@@ -29,6 +32,7 @@ export class Commands1795344206273 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "commands" DROP CONSTRAINT "FK_ce855a2959805ab4bbf08dc715e"`);
     await queryRunner.query(`DROP INDEX "public"."commands_org_cp_idx"`);
     await queryRunner.query(`DROP INDEX "public"."commands_open_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."commands_remote_start_idx"`);
     await queryRunner.query(`DROP INDEX "public"."commands_org_idempotency_key"`);
     await queryRunner.query(`DROP TABLE "commands"`);
   }
