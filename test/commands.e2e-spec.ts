@@ -10,7 +10,7 @@ import { seedMember } from './support/members';
 import { OcppProtocol, TestCharger, aChargePoint, eventually } from './support/ocpp-charger';
 import { SignedUp, bearer, createApiKey, signUp } from './support/session';
 
-const WAIT_MS = 1500;
+const WAIT_MS = 2500;
 
 describe('remote commands: api → BullMQ → gateway → charger', () => {
   let stack: TestStack;
@@ -734,6 +734,25 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
   });
 
   describe('recovery', () => {
+    it('runs the sweeper on its own every COMMAND_SWEEP_INTERVAL_SECONDS', async () => {
+      const sweepingApi = await startApi(stack, { COMMAND_SWEEP_INTERVAL_SECONDS: '1' });
+      try {
+        const cp = await aChargePoint(api, owner.orgId, { id: uniqueCp('swept'), ocppVersion: '1.6' });
+        const queued = await send(cp.id, 'clear-cache', {
+          queue_until_reconnect: true,
+          expires_at: new Date(Date.now() + 60_000).toISOString(),
+        });
+        expect(queued.status).toBe(202);
+        sweepingApi.clock.advance(120_000);
+        await eventually(async () => {
+          const got = await api.http().get(`/api/v1/commands/${queued.body.id}`).set(bearer(owner.token));
+          expect(got.body).toMatchObject({ state: 'timed_out', error: { code: 'expired' } });
+        }, 5000);
+      } finally {
+        await sweepingApi.close();
+      }
+    });
+
     it('re-enqueues a queued command whose job Redis lost, and the charger gets exactly one call', async () => {
       const charger = await connectedCharger('ocpp1.6');
       const queue = api.app.get(CommandProducer).queueOf(nodeA);
