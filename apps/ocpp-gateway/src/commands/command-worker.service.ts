@@ -89,8 +89,11 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       return;
     }
 
+    // The registry decides when another live node holds the charger (it reconnected there); a
+    // connection on this node is trusted when the registry merely lost its entry.
     const owner = await this.registry.nodeOf(command.chargePointId);
-    const connection = owner === this.nodeId ? this.connections.get(command.chargePointId) : undefined;
+    const connection =
+      owner && owner !== this.nodeId ? undefined : this.connections.get(command.chargePointId);
     if (!connection) {
       const outcome = await this.dispatcher.route(command);
       this.logger.log({ command: command.id, outcome, owner }, 'Charger not on this node; command re-routed');

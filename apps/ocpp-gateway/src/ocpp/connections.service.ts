@@ -49,9 +49,22 @@ export class OcppConnectionsService
   async onApplicationBootstrap(): Promise<void> {
     await this.registry.heartbeat(this.nodeId);
     this.heartbeatTimer = setInterval(() => {
-      this.registry.heartbeat(this.nodeId).catch((err) => this.logger.warn({ err }, 'Node heartbeat failed'));
+      this.heartbeat().catch((err) => this.logger.warn({ err }, 'Node heartbeat failed'));
     }, NODE_HEARTBEAT_SECONDS * 1000);
     this.heartbeatTimer.unref();
+  }
+
+  /** Keeps the node alive in the registry; if its entry had lapsed (Redis restarted), registers its chargers again. */
+  private async heartbeat(): Promise<void> {
+    const lapsed = !(await this.registry.isNodeAlive(this.nodeId));
+    await this.registry.heartbeat(this.nodeId);
+    if (lapsed) {
+      for (const id of this.clients.keys()) await this.registry.register(id, this.nodeId);
+      this.logger.warn(
+        { chargers: this.clients.size },
+        'Node registry entry had lapsed; chargers registered again',
+      );
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
