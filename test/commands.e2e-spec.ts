@@ -913,6 +913,39 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       });
     });
 
+    it('hands the queued commands of a node that went away to the node the charger reconnects to', async () => {
+      const nodeC = `gw-c-${randomBytes(2).toString('hex')}`;
+      const gatewayC = await startGateway(stack, { GATEWAY_NODE_ID: nodeC });
+      let closed = false;
+      try {
+        const onC = await connectedCharger('ocpp2.0.1', gatewayC, 'failover');
+        const queueC = api.app.get(CommandProducer).queueOf(nodeC);
+        await queueC.pause();
+        const res = await send(onC.identity, 'get-base-report', {
+          report_base: 'summary_inventory',
+          request_id: 5,
+        });
+        expect(res.status).toBe(202);
+        expect(res.body).toMatchObject({ state: 'queued', gateway_node: nodeC });
+        await gatewayC.close();
+        closed = true;
+
+        const onA = new TestCharger(gatewayA, onC.identity, 'ocpp2.0.1');
+        chargers.push(onA);
+        await onA.connect();
+        expect((await onA.nextCall('GetBaseReport')).params).toEqual({
+          requestId: 5,
+          reportBase: 'SummaryInventory',
+        });
+        await eventually(async () => {
+          const got = await api.http().get(`/api/v1/commands/${res.body.id}`).set(bearer(owner.token));
+          expect(got.body).toMatchObject({ state: 'answered', gateway_node: nodeA });
+        });
+      } finally {
+        if (!closed) await gatewayC.close();
+      }
+    });
+
     it("records timed_out when the charger does not answer within the node's call timeout", async () => {
       const charger = await connectedCharger('ocpp1.6', gatewayB, 'mute');
       charger.hold('ClearCache');
