@@ -5,6 +5,7 @@ import { newId } from '@csms/common';
 import { Command } from '@csms/domain';
 import { CommandProducer, ConnectionRegistry, gatewayNodeQueue } from '@csms/queues';
 import { CommandsMaintenanceService } from '../apps/api/src/commands/commands-maintenance.service';
+import { CommandsService } from '../apps/api/src/commands/commands.service';
 import { RunningApp, TestStack, createTestStack, startApi, startGateway } from './support/harness';
 import { seedMember } from './support/members';
 import { OcppProtocol, TestCharger, aChargePoint, eventually } from './support/ocpp-charger';
@@ -476,6 +477,36 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       expect(res.body.request).toEqual({ key: 'AuthorizationKey', value: '[REDACTED]' });
       const got = await api.http().get(`/api/v1/commands/${res.body.id}`).set(bearer(owner.token));
       expect(JSON.stringify(got.body)).not.toContain('0123456789abcdef');
+    });
+
+    it('lets the platform push a rotated charger password and trigger a BootNotification through the outbox', async () => {
+      const commands = api.app.get(CommandsService);
+      v16.answer('ChangeConfiguration', () => ({ status: 'Accepted' }));
+      const pushed16 = await commands.awaitOutcome(
+        await commands.pushChargerPassword(owner.orgId, v16.identity, 'new-password-0123'),
+      );
+      expect(pushed16.state).toBe('answered');
+      expect(v16.callsOf('ChangeConfiguration').pop()!.params).toEqual({
+        key: 'AuthorizationKey',
+        value: Buffer.from('new-password-0123').toString('hex'),
+      });
+      const pushed201 = await commands.awaitOutcome(
+        await commands.pushChargerPassword(owner.orgId, v201.identity, 'new-password-0123'),
+      );
+      expect(pushed201.state).toBe('answered');
+      expect(v201.callsOf('SetVariables').pop()!.params.setVariableData[0]).toMatchObject({
+        variable: { name: 'BasicAuthPassword' },
+        attributeValue: 'new-password-0123',
+      });
+      const view = await api.http().get(`/api/v1/commands/${pushed201.id}`).set(bearer(owner.token));
+      expect(view.body.action).toBe('ocpp');
+      expect(JSON.stringify(view.body)).not.toContain('new-password-0123');
+
+      const trigger = await commands.awaitOutcome(
+        await commands.triggerBootNotification(owner.orgId, v201.identity),
+      );
+      expect(trigger.state).toBe('answered');
+      expect(v201.callsOf('TriggerMessage').pop()!.params).toEqual({ requestedMessage: 'BootNotification' });
     });
 
     it('refuses an action the charger OCPP version does not have with 422 action_not_supported', async () => {

@@ -19,6 +19,8 @@ import { AuthContext } from '@csms/auth';
 import {
   CommandAction,
   CommandDispatcher,
+  bootNotificationTriggerCall,
+  chargerPasswordCall,
   CommandMappingError,
   ConnectionRegistry,
   isCommandAction,
@@ -152,6 +154,32 @@ export class CommandsService {
     const nodeId = await this.registry.nodeOf(cp.id);
     if (!nodeId && !opts.queueUntil) throw this.offline(cp.id);
     return this.create(cp, nodeId, ocppAction, payload, opts);
+  }
+
+  /**
+   * Pushes a rotated charger password to the charger (1.6 AuthorizationKey in hex, 2.0.1
+   * SecurityCtrlr.BasicAuthPassword). The value is redacted in every command view.
+   */
+  async pushChargerPassword(
+    orgId: string,
+    chargePointId: string,
+    password: string,
+    opts: Pick<DispatchOptions, 'queueUntil' | 'createdBy'> = {},
+  ): Promise<Command> {
+    const cp = await this.chargePoint(orgId, chargePointId);
+    const version = this.versionOf(cp);
+    const { ocppAction, payload } = chargerPasswordCall(version, password);
+    return this.dispatch(orgId, chargePointId, ocppAction, payload, { ...opts, version });
+  }
+
+  /** Asks the charger for a new BootNotification (a Pending charger that was just accepted). */
+  async triggerBootNotification(
+    orgId: string,
+    chargePointId: string,
+    opts: Pick<DispatchOptions, 'queueUntil' | 'createdBy'> = {},
+  ): Promise<Command> {
+    const { ocppAction, payload } = bootNotificationTriggerCall();
+    return this.dispatch(orgId, chargePointId, ocppAction, payload, opts);
   }
 
   /** Waits (up to COMMAND_WAIT_MS unless told otherwise) for a command to reach a final state. */

@@ -3,6 +3,8 @@ import {
   CommandAction,
   CommandMappingError,
   OcppVersion,
+  bootNotificationTriggerCall,
+  chargerPasswordCall,
   ocppActionFor,
   toOcppCall,
 } from './command-actions';
@@ -371,4 +373,32 @@ describe('command mapper', () => {
       expect((error as CommandMappingError).field).toBe(field);
     },
   );
+});
+
+describe('platform calls', () => {
+  it('pushes a charger password as hex AuthorizationKey on 1.6 and BasicAuthPassword on 2.0.1', () => {
+    const v16 = chargerPasswordCall('1.6', 'abcdefghijklmnop');
+    expect(v16).toEqual({
+      ocppAction: 'ChangeConfiguration',
+      payload: { key: 'AuthorizationKey', value: '6162636465666768696a6b6c6d6e6f70' },
+    });
+    expect(ocppSchemaError('1.6', v16.ocppAction, v16.payload)).toBeNull();
+    const v201 = chargerPasswordCall('2.0.1', 'abcdefghijklmnop');
+    expect(v201.payload).toEqual({
+      setVariableData: [
+        {
+          component: { name: 'SecurityCtrlr' },
+          variable: { name: 'BasicAuthPassword' },
+          attributeValue: 'abcdefghijklmnop',
+        },
+      ],
+    });
+    expect(ocppSchemaError('2.0.1', v201.ocppAction, v201.payload)).toBeNull();
+  });
+
+  it('triggers a BootNotification in both versions', () => {
+    const call = bootNotificationTriggerCall();
+    expect(ocppSchemaError('1.6', call.ocppAction, call.payload)).toBeNull();
+    expect(ocppSchemaError('2.0.1', call.ocppAction, call.payload)).toBeNull();
+  });
 });

@@ -701,3 +701,36 @@ export function toOcppCall(
 export function newOcppRequestId(): number {
   return 1 + Math.floor(Math.random() * 2_147_483_646);
 }
+
+// ---- calls the platform makes on its own behalf ----
+
+/**
+ * Pushes a new Basic-auth password to a charger: 1.6 ChangeConfiguration AuthorizationKey (the
+ * password's bytes in hex, as OCPP 1.6 security profiles define it), 2.0.1 SetVariables
+ * SecurityCtrlr.BasicAuthPassword.
+ */
+export function chargerPasswordCall(version: OcppVersion, password: string): MappedCommand {
+  if (version === '1.6') {
+    return {
+      ocppAction: 'ChangeConfiguration',
+      payload: { key: 'AuthorizationKey', value: Buffer.from(password, 'utf8').toString('hex') },
+    };
+  }
+  return {
+    ocppAction: 'SetVariables',
+    payload: {
+      setVariableData: [
+        {
+          component: { name: 'SecurityCtrlr' },
+          variable: { name: 'BasicAuthPassword' },
+          attributeValue: password,
+        },
+      ],
+    },
+  };
+}
+
+/** Asks a charger to send BootNotification again (e.g. once a Pending charger is accepted). */
+export function bootNotificationTriggerCall(): MappedCommand {
+  return { ocppAction: 'TriggerMessage', payload: { requestedMessage: 'BootNotification' } };
+}
