@@ -795,7 +795,7 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
         expect(res.status).toBe(202);
         expect(res.body.state).toBe('queued');
         await queue.drain(true);
-        expect(await api.app.get(CommandProducer).hasJob(nodeA, res.body.id, 1)).toBe(false);
+        expect(await api.app.get(CommandProducer).hasPendingJob(nodeA, res.body.id, 1)).toBe(false);
       } finally {
         await queue.resume();
       }
@@ -861,7 +861,7 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
         const got = await api.http().get(`/api/v1/commands/${id}`).set(bearer(owner.token));
         expect(got.body).toMatchObject({ state: 'answered', gateway_node: nodeA });
       });
-      expect(await api.app.get(CommandProducer).hasJob(deadNode, id, 1)).toBe(false);
+      expect(await api.app.get(CommandProducer).hasPendingJob(deadNode, id, 1)).toBe(false);
     });
 
     it('fails a sent command that got no answer long past the call timeout, and a late answer does not revive it', async () => {
@@ -909,8 +909,8 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       ]);
       const producer = api.app.get(CommandProducer);
       expect(producer.queueOf(nodeB).name).toBe(gatewayNodeQueue(nodeB));
-      expect(await producer.hasJob(nodeB, res.body.id, 1)).toBe(true);
-      expect(await producer.hasJob(nodeA, res.body.id, 1)).toBe(false);
+      expect(await producer.queueOf(nodeB).getJob(`${res.body.id}.1`)).toBeDefined();
+      expect(await producer.queueOf(nodeA).getJob(`${res.body.id}.1`)).toBeUndefined();
     });
 
     it('re-checks the registry before sending: a job on the wrong node is moved to the node holding the charger', async () => {

@@ -70,7 +70,10 @@ export class CommandsMaintenanceService implements OnApplicationBootstrap, OnApp
     }
   }
 
-  /** Re-enqueues queued commands whose BullMQ job is missing (Redis lost it), and commands never enqueued. */
+  /**
+   * Re-enqueues queued commands whose BullMQ job is missing (Redis lost it) or ended without moving
+   * the row on (a worker error), and commands never enqueued.
+   */
   async reconcile(): Promise<ReconcileReport> {
     const cutoff = new Date(this.clock.nowMs() - RECONCILE_GRACE_MS);
     const rows = await this.db.getRepository(Command).find({
@@ -81,7 +84,10 @@ export class CommandsMaintenanceService implements OnApplicationBootstrap, OnApp
     let requeued = 0;
     for (const command of rows) {
       try {
-        if (command.nodeId && (await this.producer.hasJob(command.nodeId, command.id, command.dispatches))) {
+        if (
+          command.nodeId &&
+          (await this.producer.hasPendingJob(command.nodeId, command.id, command.dispatches))
+        ) {
           continue;
         }
         // Parked commands only move when their charger is back (or their wait ran out).

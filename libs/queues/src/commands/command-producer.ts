@@ -50,10 +50,15 @@ export class CommandProducer implements OnApplicationShutdown {
     });
   }
 
-  /** Whether the job of a command's dispatch is still in its node's queue (waiting, active, delayed, done). */
-  async hasJob(nodeId: string, commandId: string, dispatch: number): Promise<boolean> {
+  /**
+   * Whether the job of a command's dispatch is still to be worked on in its node's queue. A job that
+   * completed or failed while its row is still `queued` at that dispatch counts as lost too.
+   */
+  async hasPendingJob(nodeId: string, commandId: string, dispatch: number): Promise<boolean> {
     const job = await this.queueOf(nodeId).getJob(commandJobId(commandId, dispatch));
-    return Boolean(job);
+    if (!job) return false;
+    const state = await job.getState();
+    return !['completed', 'failed', 'unknown'].includes(state);
   }
 
   /** Drops the waiting jobs of a node that died (their rows were moved) and forgets its queue. */
