@@ -182,14 +182,17 @@ describe('identity: signup, login, logout, me', () => {
 
   it('writes nothing when signup fails validation', async () => {
     const email = uniqueEmail('ghost');
-    await api.http().post('/api/v1/auth/signup').send({
-      email,
-      password: 'correct horse battery staple',
-      first_name: 'G',
-      last_name: 'H',
-      organization_name: 'X',
-      country: 'ZZ',
-    });
+    await api
+      .http()
+      .post('/api/v1/auth/signup')
+      .send({
+        email,
+        password: 'correct horse battery staple',
+        first_name: 'G',
+        last_name: 'H',
+        organization_name: 'X',
+        country: 'ZZ',
+      });
     const login = await api
       .http()
       .post('/api/v1/auth/login')
