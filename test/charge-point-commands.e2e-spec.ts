@@ -14,7 +14,7 @@ describe('charge points through the command path', () => {
   const post = (path: string, body: object) => api.http().post(path).set(bearer(owner.token)).send(body);
   const record = (client: RPCClient) => {
     const calls: Array<{ method: string; params: any }> = [];
-    client.handle(({ method, params }: { method: string; params: any }) => {
+    client.handle(({ method, params }: { method: string; params: any }): any => {
       calls.push({ method, params });
       return method === 'TriggerMessage' ||
         method === 'RemoteStopTransaction' ||
@@ -190,7 +190,10 @@ describe('charge points through the command path', () => {
     });
     open.push(client);
     const calls = record(client);
-    const boot: any = await client.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    const boot: any = await client.call('BootNotification', {
+      chargePointVendor: 'V',
+      chargePointModel: 'M',
+    });
     expect(boot.status).toBe('Pending');
 
     const res = await api
@@ -204,7 +207,10 @@ describe('charge points through the command path', () => {
       (c) => Boolean(c),
     );
     expect(trigger?.params).toEqual({ requestedMessage: 'BootNotification' });
-    const again: any = await client.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    const again: any = await client.call('BootNotification', {
+      chargePointVendor: 'V',
+      chargePointModel: 'M',
+    });
     expect(again.status).toBe('Accepted');
   });
 });
