@@ -14,7 +14,7 @@ describe('charge points through the command path', () => {
   const post = (path: string, body: object) => api.http().post(path).set(bearer(owner.token)).send(body);
   const record = (client: RPCClient) => {
     const calls: Array<{ method: string; params: any }> = [];
-    client.handle(({ method, params }: { method: string; params: any }): any => {
+    client.handle(async ({ method, params }): Promise<any> => {
       calls.push({ method, params });
       return method === 'TriggerMessage' ||
         method === 'RemoteStopTransaction' ||
