@@ -44,8 +44,8 @@ export const ReservationTransitions = {
     const next = reservationStatusOf(outcome);
     if (reservationId === null || !next) return false;
     const result = await db.query(
-      `UPDATE reservations SET status = $3, status_reason = $4, updated_at = now(),
-         ended_at = CASE WHEN $3 = 'rejected' THEN $5::timestamptz ELSE ended_at END
+      `UPDATE reservations SET status = $3::varchar, status_reason = $4, updated_at = now(),
+         ended_at = CASE WHEN $3::varchar = 'rejected' THEN $5::timestamptz ELSE ended_at END
        WHERE charge_point_id = $1 AND ocpp_reservation_id = $2 AND status = 'pending'
        RETURNING id`,
       [outcome.chargePointId, reservationId, next.status, next.reason, now],
