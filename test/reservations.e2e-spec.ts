@@ -285,6 +285,33 @@ describe('reservations: REST → ReserveNow / CancelReservation → charger, exp
         }),
       );
     });
+
+    it('the sweep settles a pending reservation whose ReserveNow ended without the worker (rejected with the reason)', async () => {
+      const charger = await reservableCharger('ocpp1.6');
+      const held = charger.hold('ReserveNow');
+      const res = await reserve({
+        charge_point_id: charger.identity,
+        connector_id: 1,
+        expiry_date: inMinutes(30),
+        id_tag: TAG,
+      });
+      expect(res.status).toBe(202);
+      await charger.nextCall('ReserveNow');
+      // As the command sweeper does for a call nobody will answer.
+      await db.query(
+        `UPDATE commands SET state = 'failed', error_code = 'no_answer_recorded' WHERE id = $1 AND state = 'sent'`,
+        [res.body.command_id],
+      );
+      await api.app.get(ReservationsMaintenanceService).sweep();
+      expect((await getReservation(res.body.reservation_id)).body).toMatchObject({
+        status: 'rejected',
+        status_reason: 'no_answer_recorded',
+      });
+      // The answer that comes after all changes nothing.
+      held.release({ status: 'Accepted' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await getReservation(res.body.reservation_id)).body.status).toBe('rejected');
+    });
   });
 
   describe('cancel', () => {

@@ -209,8 +209,20 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
         this.clock.now(),
       );
     };
-    await (command.ocppAction === 'ReserveNow' ? this.db.transaction(record) : record(this.db.manager)).catch(
-      (err) => this.logger.warn({ err, command: command.id }, 'Could not record a command outcome'),
-    );
+    const warn = (err: unknown) =>
+      this.logger.warn({ err, command: command.id }, 'Could not record a command outcome');
+    if (command.ocppAction !== 'ReserveNow') {
+      await record(this.db.manager).catch(warn);
+      return;
+    }
+    await this.db.transaction(record).catch(async (err) => {
+      // Never lose the charger's answer over its reservation: record it alone; the reservation sweep
+      // settles the reservation from the command row.
+      this.logger.warn({ err, command: command.id }, 'Could not settle the reservation of a ReserveNow');
+      await this.db
+        .getRepository(Command)
+        .update({ id: command.id, state: 'sent' }, { state, ...fields })
+        .catch(warn);
+    });
   }
 }
