@@ -88,8 +88,8 @@ export class ReservationsService {
         createdBy: auth.actor.id,
       });
     } catch (err) {
-      // The charger went away between the check and the dispatch: nothing was sent.
-      await this.end(reservation.id, 'rejected', 'charge_point_offline');
+      // Nothing was sent (the charger went away since the check, or the outbox failed).
+      await this.end(reservation.id, 'rejected', isOffline(err) ? 'charge_point_offline' : 'not_sent');
       throw err;
     }
     await this.db.getRepository(Reservation).update({ id: reservation.id }, { reserveCommandId: command.id });
