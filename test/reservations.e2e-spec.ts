@@ -617,11 +617,27 @@ describe('reservations: REST → ReserveNow / CancelReservation → charger, exp
       ['a connector the charge point does not have', { connector_id: 9 }, 'connector_id'],
       ['a connector that is not an integer', { connector_id: '1' }, 'connector_id'],
       ['an unknown field', { colour: 'red' }, 'colour'],
+      ['connector 0 (the charger itself)', { connector_id: 0 }, 'connector_id'],
+      ['an impossible date', { expiry_date: '2030-13-45T00:00:00Z' }, 'expiry_date'],
+      ['an empty id tag', { id_tag: '' }, 'id_tag'],
+      ['a charge point id that is not a string', { charge_point_id: 42 }, 'charge_point_id'],
     ])('answers 400 naming the field for %s', async (_label, change, field) => {
       const res = await reserve({ ...valid(), ...change });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
       expect(res.body.errors.map((e: any) => e.field)).toContain(field);
+    });
+
+    it('answers 400, never a 500, for a body that is not an object', async () => {
+      for (const body of [[valid()], 'text', 42]) {
+        const res = await api
+          .http()
+          .post('/api/v1/reservations')
+          .set(bearer(owner.token))
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body));
+        expect(res.status).toBe(400);
+      }
     });
 
     it('answers 422 naming the limit for an id tag longer than OCPP 1.6 allows', async () => {
