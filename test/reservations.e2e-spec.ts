@@ -201,6 +201,27 @@ describe('reservations: REST → ReserveNow / CancelReservation → charger, exp
       });
       expect((await getReservation(res.body.reservation_id)).body.status).toBe('used');
     });
+
+    it('2.0.1: a TransactionEvent by the reserved id token on the reserved EVSE uses it', async () => {
+      const charger = await reservableCharger('ocpp2.0.1');
+      const res = await reserve({
+        charge_point_id: charger.identity,
+        connector_id: 1,
+        expiry_date: inMinutes(30),
+        id_tag: OTHER_TAG,
+      });
+      expect(res.status).toBe(201);
+      await charger.client.call('TransactionEvent', {
+        eventType: 'Started',
+        timestamp: new Date().toISOString(),
+        triggerReason: 'Authorized',
+        seqNo: 0,
+        transactionInfo: { transactionId: 'tx-res-by-tag' },
+        idToken: { idToken: OTHER_TAG, type: 'ISO14443' },
+        evse: { id: 1, connectorId: 1 },
+      });
+      expect((await getReservation(res.body.reservation_id)).body.status).toBe('used');
+    });
   });
 
   describe('charger answers', () => {
@@ -390,6 +411,25 @@ describe('reservations: REST → ReserveNow / CancelReservation → charger, exp
         reservationId: res.body.ocpp_reservation_id,
       });
       expect((await getReservation(res.body.reservation_id)).body.status).toBe('cancelled');
+    });
+
+    it('a queued cancellation reaches a charger that comes back speaking the other OCPP version', async () => {
+      const charger = await reservableCharger('ocpp1.6');
+      const res = await reserve({
+        charge_point_id: charger.identity,
+        connector_id: 1,
+        expiry_date: inMinutes(30),
+        id_tag: TAG,
+      });
+      expect(res.status).toBe(201);
+      await offline(charger);
+      expect((await cancel(res.body.reservation_id)).status).toBe(202);
+      const back = new TestCharger(gateway, charger.identity, 'ocpp2.0.1');
+      chargers.push(back);
+      await back.connect();
+      expect((await back.nextCall('CancelReservation')).params).toEqual({
+        reservationId: res.body.ocpp_reservation_id,
+      });
     });
   });
 

@@ -168,6 +168,10 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     command: Command,
     version: '1.6' | '2.0.1',
   ): { ocppAction: string; payload: Record<string, unknown> } | { error: string } {
+    // Same payload in both versions: a cancellation queued for an offline charger still reaches it.
+    if (command.ocppAction === 'CancelReservation') {
+      return { ocppAction: command.ocppAction, payload: command.payload };
+    }
     if (!isCommandAction(command.action) || !command.request) {
       return { error: `The charge point reconnected speaking OCPP ${version}` };
     }
