@@ -141,6 +141,9 @@ describe('reservations: REST → ReserveNow / CancelReservation → charger, exp
       );
       const used = await getReservation(res.body.reservation_id);
       expect(used.body).toMatchObject({ status: 'used', session_id: session.id });
+      const late = await cancel(res.body.reservation_id);
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({ code: 'reservation_not_active', reservation_status: 'used' });
     });
 
     it('2.0.1: ReserveNow carries id, evseId, expiryDateTime and idToken; a TransactionEvent with reservationId uses it', async () => {
