@@ -19,6 +19,7 @@ import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit.guard';
+import { ReservationsModule } from './reservations/reservations.module';
 import { SessionsModule } from './sessions/sessions.module';
 
 export interface ApiModuleOptions {
@@ -57,6 +58,7 @@ export class ApiModule {
         IdTagsModule,
         SessionsModule,
         CommandsModule,
+        ReservationsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

@@ -5,3 +5,4 @@ export * from './connection-registry';
 export * from './notifications';
 export * from './gateway-control';
 export * from './commands';
+export * from './reservations';

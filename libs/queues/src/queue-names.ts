@@ -4,6 +4,8 @@ export enum QueueName {
   Notifications = 'notifications',
   /** Periodic housekeeping: reconcilers and sweepers (consumed by the api). */
   Maintenance = 'maintenance',
+  /** Reservation expiry at its expiry date (consumed by the api's reservations worker). */
+  Reservations = 'reservations',
 }
 
 /** Commands for the chargers held by one gateway node go to that node's own queue. */
