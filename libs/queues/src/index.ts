@@ -5,3 +5,6 @@ export * from './connection-registry';
 export * from './notifications';
 export * from './gateway-control';
 export * from './commands';
+export * from './queue-backend';
+export * from './expiring-counters';
+export * from './leases';
