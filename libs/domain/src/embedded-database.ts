@@ -32,6 +32,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const db = await PGlite.create({ dataDir });
   await db.exec('SET search_path TO public, bullmq');
   const server = new PGLiteSocketServer({ db, port: options.port, host: '127.0.0.1', maxConnections: 200 });
+  keepProtocolBatchesTogether(server, db);
   try {
     await server.start();
   } catch (err) {
@@ -47,5 +48,85 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
       await server.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
     },
+  };
+}
+
+/** Frontend messages of the extended query protocol that a Sync (`S`) ends. */
+const BATCH_MESSAGES = new Set(['P', 'B', 'D', 'E', 'C', 'H']);
+
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  onData: (data: Uint8Array) => void;
+  resolve: (bytes: number) => void;
+  reject: (err: unknown) => void;
+}
+
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  processQueue(): Promise<void>;
+  clearTransactionIfNeeded(handlerId: number): Promise<void>;
+}
+
+/**
+ * pglite-socket (0.2.17) runs one protocol message at a time from any connection and only keeps a
+ * connection's turn while a transaction is open. The extended protocol (Parse, Bind, Execute, Sync:
+ * every parameterized query of pg) shares the one session's unnamed statement, so another
+ * connection's Parse between them breaks the query ("bind message supplies 3 parameters, but
+ * prepared statement requires 1"). This keeps the turn with a connection from its first message of
+ * a batch to its Sync, as well as through a transaction; and it keeps the queue running after a
+ * failed message.
+ */
+function keepProtocolBatchesTogether(server: PGLiteSocketServer, db: PGlite): void {
+  const queue = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  let inBatch = false;
+  queue.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const holder =
+          (inBatch || db.isInTransaction()) && this.lastHandlerId !== null ? this.lastHandlerId : null;
+        const index = holder === null ? 0 : this.queue.findIndex((q) => q.handlerId === holder);
+        if (index === -1) break; // the holder's next message is on its way
+        const [item] = this.queue.splice(index, 1);
+        const type = String.fromCharCode(item.message[0] ?? 0);
+        let bytes = 0;
+        try {
+          await db.runExclusive(() =>
+            db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (err) {
+          inBatch = false;
+          this.lastHandlerId = null;
+          item.reject(err);
+          continue;
+        }
+        this.lastHandlerId = item.handlerId;
+        inBatch = BATCH_MESSAGES.has(type);
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+  const clear = queue.clearTransactionIfNeeded.bind(queue);
+  queue.clearTransactionIfNeeded = async function clearTransactionIfNeeded(
+    this: QueryQueue,
+    handlerId: number,
+  ) {
+    if (this.lastHandlerId === handlerId && inBatch) {
+      inBatch = false;
+      if (!db.isInTransaction()) this.lastHandlerId = null;
+    }
+    await clear(handlerId);
+    await this.processQueue();
   };
 }

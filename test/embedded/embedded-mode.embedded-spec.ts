@@ -1,0 +1,87 @@
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { ConnectionRegistry, GatewayControl, PostgresConnectionRegistry } from '@csms/queues';
+import { EmbeddedTestStack, startEmbeddedTestStack } from '../support/embedded';
+import {
+  HappyPathContext,
+  ocpp16ChargingSession,
+  ocpp201ChargingSession,
+  remoteCommandRoundTrip,
+} from '../support/happy-paths';
+import { signUp } from '../support/session';
+
+/**
+ * The embedded mode of `npm start` (no DATABASE_URL, no REDIS_URL): PGlite over the wire protocol,
+ * BullMQ on its Postgres backend, the registry in Postgres, api and gateway in one process. The
+ * gateway's happy paths run here as they run on PostgreSQL and Redis.
+ */
+describe('embedded mode', () => {
+  let embedded: EmbeddedTestStack;
+  const ctx = { open: [] } as unknown as HappyPathContext;
+
+  beforeAll(async () => {
+    embedded = await startEmbeddedTestStack({ COMMAND_WAIT_MS: '8000' });
+    ctx.api = embedded.api;
+    ctx.gateway = embedded.gateway;
+    ctx.owner = await signUp(embedded.api);
+  }, 120_000);
+  afterEach(async () => {
+    await Promise.all(ctx.open.splice(0).map((c) => c.close({ force: true }).catch(() => undefined)));
+  });
+  afterAll(async () => {
+    await embedded?.stop();
+  });
+
+  it('reports the embedded backends in health, on both apps', async () => {
+    for (const app of [embedded.api, embedded.gateway]) {
+      const res = await app.http().get('/health');
+      expect(res.status).toBe(200);
+      expect(res.body.details).toEqual({
+        database: { status: 'up', backend: 'pglite' },
+        queues: { status: 'up', backend: 'postgres' },
+      });
+    }
+    expect(embedded.gateway.app.get(ConnectionRegistry)).toBeInstanceOf(PostgresConnectionRegistry);
+    expect(embedded.api.app.get(GatewayControl).constructor.name).toBe('LocalGatewayControl');
+  });
+
+  it('keeps parameterized queries from many connections apart on the one shared session', async () => {
+    const pool = new Pool({ connectionString: embedded.stack.database.url, max: 8 });
+    try {
+      const sums = await Promise.all(
+        Array.from({ length: 120 }, (_, i) =>
+          pool.query('SELECT $1::int + $2::int + $3::int AS sum', [i, i, i]).then((r) => r.rows[0].sum),
+        ),
+      );
+      expect(sums).toEqual(Array.from({ length: 120 }, (_, i) => 3 * i));
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('runs an OCPP 1.6 charging session', () => ocpp16ChargingSession(ctx));
+
+  it('runs an OCPP 2.0.1 charging session', () => ocpp201ChargingSession(ctx));
+
+  it('round-trips a remote command through the Postgres queue to a 1.6 and a 2.0.1 charger', () =>
+    remoteCommandRoundTrip(ctx));
+
+  // Reservations (being built on their own branch): add `reservationHappyPath(ctx)` to
+  // test/support/happy-paths.ts and one `it` here.
+
+  it('locks out repeated failed logins with the counters in Postgres', async () => {
+    const attempt = () =>
+      embedded.api
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: ctx.owner.email, password: 'wrong password 123' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await attempt()).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses[5]).toBe(429);
+    const rows = await embedded.api.app
+      .get(DataSource)
+      .query('SELECT count(*)::int AS n FROM expiring_counters');
+    expect(rows[0].n).toBeGreaterThan(0);
+  });
+});
