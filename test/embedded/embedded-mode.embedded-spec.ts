@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { StartupError } from '@csms/common';
+import { startEmbeddedDatabase } from '@csms/domain';
 import { ConnectionRegistry, GatewayControl, PostgresConnectionRegistry } from '@csms/queues';
 import { EmbeddedTestStack, startEmbeddedTestStack } from '../support/embedded';
 import {
@@ -83,5 +88,31 @@ describe('embedded mode', () => {
       .get(DataSource)
       .query('SELECT count(*)::int AS n FROM expiring_counters');
     expect(rows[0].n).toBeGreaterThan(0);
+  });
+
+  it('keeps its data across a restart on the same data directory', async () => {
+    embedded = await embedded.restart();
+    expect(embedded.stack.database.created).toBe(false);
+    const login = await embedded.api
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: ctx.owner.email, password: ctx.owner.password });
+    // The failed-login window of the test above lives in the database, so it outlasts the restart.
+    expect(login.status).toBe(429);
+    const orgs = await embedded.api.app.get(DataSource).query('SELECT id FROM organizations');
+    expect(orgs.map((o: { id: string }) => o.id)).toContain(ctx.owner.orgId);
+    expect((await embedded.api.http().get('/health')).status).toBe(200);
+  }, 60_000);
+
+  it('refuses a data directory another running process holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csms-embedded-locked-'));
+    try {
+      writeFileSync(join(dir, 'csms.pid'), String(process.ppid));
+      const started = startEmbeddedDatabase({ dataDir: dir, port: 0 });
+      await expect(started).rejects.toBeInstanceOf(StartupError);
+      await expect(started).rejects.toThrow(/DATA_DIR: .* is in use by process/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,6 +10,8 @@ export interface EmbeddedTestStack {
   stack: EmbeddedStack;
   api: RunningApp;
   gateway: RunningApp;
+  /** Stops everything and starts again on the same data directory (as a second `npm start` does). */
+  restart: () => Promise<EmbeddedTestStack>;
   stop: () => Promise<void>;
 }
 
@@ -31,8 +33,10 @@ function running(app: EmbeddedStack['api'], port: number): RunningApp {
  * process), on a fresh data directory. The configuration is built without the process environment:
  * CI sets DATABASE_URL and REDIS_URL for the other suites, and either one would select the external mode.
  */
-export async function startEmbeddedTestStack(env: Env = {}): Promise<EmbeddedTestStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'csms-embedded-'));
+export async function startEmbeddedTestStack(
+  env: Env = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'csms-embedded-')),
+): Promise<EmbeddedTestStack> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -49,6 +53,10 @@ export async function startEmbeddedTestStack(env: Env = {}): Promise<EmbeddedTes
     stack,
     api: running(stack.api, stack.apiPort),
     gateway: running(stack.gateway, stack.gatewayPort),
+    restart: async () => {
+      await stack.stop();
+      return startEmbeddedTestStack(env, dataDir);
+    },
     stop: async () => {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { StartupError } from '@csms/common';
 
 export interface EmbeddedDatabaseOptions {
   dataDir: string;
@@ -28,27 +29,68 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const dataDir = resolve(options.dataDir);
   const created = !existsSync(join(dataDir, 'PG_VERSION'));
-  mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir });
-  await db.exec('SET search_path TO public, bullmq');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new StartupError(`DATA_DIR: cannot create ${dataDir} (${(err as Error).message})`);
+  }
+  const releaseLock = lockDataDir(dataDir);
+  let db: PGlite | undefined;
+  try {
+    db = await PGlite.create({ dataDir });
+    await db.exec('SET search_path TO public, bullmq');
+  } catch (err) {
+    await db?.close().catch(() => undefined);
+    releaseLock();
+    throw new StartupError(`DATA_DIR: cannot open the embedded database in ${dataDir} (${String(err)})`);
+  }
   const server = new PGLiteSocketServer({ db, port: options.port, host: '127.0.0.1', maxConnections: 200 });
   keepProtocolBatchesTogether(server, db);
   try {
     await server.start();
   } catch (err) {
     await db.close().catch(() => undefined);
-    throw err;
+    releaseLock();
+    throw new StartupError(
+      `EMBEDDED_DATABASE_PORT: cannot listen on 127.0.0.1:${options.port} (${(err as Error).message})`,
+    );
   }
   const port = Number(server.getServerConn().split(':').pop());
+  const opened = db;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dataDir,
     created,
     stop: async () => {
       await server.stop().catch(() => undefined);
-      await db.close().catch(() => undefined);
+      await opened.close().catch(() => undefined);
+      releaseLock();
     },
   };
+}
+
+/** One process per data directory: PGlite has no locking of its own. */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = join(dataDir, 'csms.pid');
+  if (existsSync(lockFile)) {
+    const pid = Number(readFileSync(lockFile, 'utf8').trim());
+    if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) {
+      throw new StartupError(
+        `DATA_DIR: ${dataDir} is in use by process ${pid}; stop it or choose another DATA_DIR`,
+      );
+    }
+  }
+  writeFileSync(lockFile, String(process.pid));
+  return () => rmSync(lockFile, { force: true });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Frontend messages of the extended query protocol that a Sync (`S`) ends. */
