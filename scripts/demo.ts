@@ -30,15 +30,23 @@ async function call(
   return answer;
 }
 
+export interface Demo {
+  organization: { id: string; name: string };
+  owner: { email: string; password: string; token: string };
+  apiKey: string;
+  chargePoint: { id: string; password: string };
+}
+
 /**
  * `npm start -- --demo`: a demo organization with its owner, an API key and a charge point, made
- * through the public API like any client would, and printed once (secrets are stored only hashed).
+ * through the public API like any client would (secrets are stored only hashed, so they are printed once).
  */
-export async function createDemo(apiUrl: string, ocppPort: number): Promise<string[]> {
+export async function createDemo(apiUrl: string): Promise<Demo> {
   const ownerPassword = `demo-${randomBytes(9).toString('base64url')}`;
   const chargerPassword = randomBytes(12).toString('hex');
+  const email = 'owner@demo.example.com';
   const signup = await call(apiUrl, '/api/v1/auth/signup', {
-    email: 'owner@demo.example.com',
+    email,
     password: ownerPassword,
     first_name: 'Demo',
     last_name: 'Owner',
@@ -49,10 +57,7 @@ export async function createDemo(apiUrl: string, ocppPort: number): Promise<stri
   const key = await call(
     apiUrl,
     '/api/v1/org/api-keys',
-    {
-      name: 'Demo key',
-      scopes: ['read:organizations', 'read:charge_points', 'write:charge_points'],
-    },
+    { name: 'Demo key', scopes: ['read:organizations', 'read:charge_points', 'write:charge_points'] },
     token,
   );
   const chargePoint = await call(
@@ -61,16 +66,25 @@ export async function createDemo(apiUrl: string, ocppPort: number): Promise<stri
     { id: 'DEMO-CP-001', name: 'Demo charger', password: chargerPassword },
     token,
   );
+  return {
+    organization: { id: signup.organization.id, name: signup.organization.name },
+    owner: { email, password: ownerPassword, token },
+    apiKey: key.key,
+    chargePoint: { id: chargePoint.id, password: chargerPassword },
+  };
+}
+
+export function describeDemo(demo: Demo, apiPort: number, ocppPort: number): string[] {
   return [
     'Demo data created (shown once; passwords and keys are stored only as hashes):',
-    `  organization  ${signup.organization.name} (${signup.organization.id})`,
-    `  owner         owner@demo.example.com / ${ownerPassword}`,
-    `  user token    ${token}`,
-    `  API key       ${key.key}  (X-API-Key)`,
-    `  charge point  ${chargePoint.id}, password ${chargerPassword}`,
-    `                connect it to ws://localhost:${ocppPort}/ocpp/${chargePoint.id} (OCPP 1.6 or 2.0.1, HTTP Basic)`,
+    `  organization  ${demo.organization.name} (${demo.organization.id})`,
+    `  owner         ${demo.owner.email} / ${demo.owner.password}`,
+    `  user token    ${demo.owner.token}`,
+    `  API key       ${demo.apiKey}  (X-API-Key)`,
+    `  charge point  ${demo.chargePoint.id}, password ${demo.chargePoint.password}`,
+    `                connect it to ws://localhost:${ocppPort}/ocpp/${demo.chargePoint.id} (OCPP 1.6 or 2.0.1, HTTP Basic)`,
     '',
-    `Try: curl -s localhost:${new URL(apiUrl).port}/api/v1/charge-points -H "X-API-Key: ${key.key}"`,
+    `Try: curl -s localhost:${apiPort}/api/v1/charge-points -H "X-API-Key: ${demo.apiKey}"`,
     '',
   ];
 }

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { AppConfig, checkRedis, ensureDatabase, exitOnStartupError, loadConfig } from '@csms/common';
 import { runMigrations } from '@csms/domain';
-import { createDemo, signUpHint } from './demo';
+import { createDemo, describeDemo, signUpHint } from './demo';
 import { EmbeddedStack, startEmbeddedStack } from './embedded';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -33,7 +33,8 @@ async function startEmbedded(config: AppConfig, demo: boolean): Promise<void> {
   const apiUrl = `http://127.0.0.1:${stack.apiPort}`;
   if (demo) {
     if (empty) {
-      for (const line of await createDemo(apiUrl, stack.gatewayPort)) out(line);
+      const created = await createDemo(apiUrl);
+      for (const line of describeDemo(created, stack.apiPort, stack.gatewayPort)) out(line);
     } else {
       out(
         '--demo: the data directory already holds organizations; demo data is only created on an empty one.',

@@ -13,6 +13,8 @@ import {
   ocpp201ChargingSession,
   remoteCommandRoundTrip,
 } from '../support/happy-paths';
+import { createDemo } from '../../scripts/demo';
+import { connectCharger } from '../support/chargers';
 import { signUp } from '../support/session';
 
 /**
@@ -73,6 +75,20 @@ describe('embedded mode', () => {
 
   // Reservations (being built on their own branch): add `reservationHappyPath(ctx)` to
   // test/support/happy-paths.ts and one `it` here.
+
+  it('creates the --demo organization, whose API key and charger password work', async () => {
+    const demo = await createDemo(embedded.api.url);
+    const listed = await embedded.api.http().get('/api/v1/charge-points').set('X-API-Key', demo.apiKey);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual([demo.chargePoint.id]);
+    const charger = await connectCharger({
+      port: embedded.gateway.port,
+      identity: demo.chargePoint.id,
+      password: demo.chargePoint.password,
+    });
+    ctx.open.push(charger);
+    expect(await charger.call('Heartbeat', {})).toHaveProperty('currentTime');
+  });
 
   it('locks out repeated failed logins with the counters in Postgres', async () => {
     const attempt = () =>
