@@ -14,8 +14,8 @@ import {
   remoteCommandRoundTrip,
 } from '../support/happy-paths';
 import { createDemo } from '../../scripts/demo';
-import { connectCharger } from '../support/chargers';
-import { signUp } from '../support/session';
+import { aChargePoint, connectCharger } from '../support/chargers';
+import { bearer, signUp } from '../support/session';
 
 /**
  * The embedded mode of `npm start` (no DATABASE_URL, no REDIS_URL): PGlite over the wire protocol,
@@ -75,6 +75,16 @@ describe('embedded mode', () => {
 
   // Reservations (being built on their own branch): add `reservationHappyPath(ctx)` to
   // test/support/happy-paths.ts and one `it` here.
+
+  it('closes the socket of a decommissioned charger through the in-process gateway control', async () => {
+    const cp = await aChargePoint(ctx.api, ctx.owner.token);
+    const client = await connectCharger({ port: ctx.gateway.port, identity: cp.id, password: cp.password });
+    ctx.open.push(client);
+    const closed = new Promise<{ code: number }>((resolve) => client.once('close', resolve));
+    const res = await ctx.api.http().delete(`/api/v1/charge-points/${cp.id}`).set(bearer(ctx.owner.token));
+    expect(res.status).toBe(204);
+    expect((await closed).code).toBe(4003);
+  });
 
   it('creates the --demo organization, whose API key and charger password work', async () => {
     const demo = await createDemo(embedded.api.url);
