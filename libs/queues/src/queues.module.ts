@@ -3,8 +3,10 @@ import {
   DynamicModule,
   Global,
   Inject,
+  Logger,
   Module,
   OnApplicationShutdown,
+  OnModuleInit,
   Optional,
   Provider,
 } from '@nestjs/common';
@@ -20,7 +22,7 @@ import { CommandProducer } from './commands/command-producer';
 import { ExpiringCounters, PostgresExpiringCounters, RedisExpiringCounters } from './expiring-counters';
 import { GatewayControl, LocalGatewayControl, RedisGatewayControl } from './gateway-control';
 import { Leases, PostgresLeases, RedisLeases } from './leases';
-import { QUEUE_BACKEND, embeddedQueuePool, queueBackendFor } from './queue-backend';
+import { QUEUE_BACKEND, QueueBackend, embeddedQueuePool, queueBackendFor } from './queue-backend';
 import { REDIS, createRedis } from './redis';
 
 function redisProviders(serviceName: string): Provider[] {
@@ -74,8 +76,20 @@ function embeddedProviders(): Provider[] {
  */
 @Global()
 @Module({})
-export class QueuesModule implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {}
+export class QueuesModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
+    @Optional() @Inject(REDIS) private readonly redis?: Redis,
+  ) {}
+
+  onModuleInit(): void {
+    const embedded = this.backend.kind === 'postgres';
+    new Logger('Queues').log(
+      { backend: this.backend.kind },
+      `Queues: ${this.backend.description}; connection registry: ${embedded ? 'PostgreSQL' : 'Redis'}; ` +
+        `gateway control: ${embedded ? 'in-process (embedded mode)' : 'Redis pub/sub'}`,
+    );
+  }
 
   static forRoot(serviceName: string, mode: BackendMode): DynamicModule {
     const shared = [ConnectionRegistry, GatewayControl, ExpiringCounters, Leases, BACKENDS];

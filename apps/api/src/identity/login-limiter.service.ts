@@ -4,8 +4,9 @@ import { ExpiringCounters } from '@csms/queues';
 import { createHash } from 'node:crypto';
 
 /**
- * Counts failed logins per account and per client address (Redis, or Postgres in embedded mode); past the limit the login answers
- * 429 with Retry-After until the window ends, whether or not the password is right.
+ * Counts failed logins per account and per client address (in Redis, or Postgres in embedded mode);
+ * past the limit the login answers 429 with Retry-After until the window ends, whether or not the
+ * password is right.
  */
 @Injectable()
 export class LoginLimiterService {
