@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { AppConfig, checkRedis, ensureDatabase, exitOnStartupError, loadConfig } from '@csms/common';
 import { runMigrations } from '@csms/domain';
 import { createDemo, describeDemo, signUpHint } from './demo';
@@ -65,7 +66,6 @@ function banner(stack: EmbeddedStack): void {
 }
 
 async function hasOrganizations(stack: EmbeddedStack): Promise<boolean> {
-  const { DataSource } = await import('typeorm');
   const rows = await stack.api.get(DataSource).query('SELECT 1 FROM organizations LIMIT 1');
   return rows.length > 0;
 }
