@@ -1,4 +1,7 @@
-/** Two projects: unit specs beside the code, end-to-end suites in test/ against real Postgres, Redis and OCPP clients. */
+/**
+ * Three projects: unit specs beside the code, end-to-end suites in test/ against real Postgres, Redis and
+ * OCPP clients, and the embedded mode's suites (PGlite and BullMQ on Postgres, no servers needed).
+ */
 const moduleNameMapper = {
   '^@csms/(common|domain|auth|queues)$': '<rootDir>/libs/$1/src',
 };
@@ -30,6 +33,15 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFiles: ['reflect-metadata'],
+    },
+    {
+      displayName: 'embedded',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/embedded/**/*.embedded-spec.ts'],
+      moduleNameMapper,
+      transform,
       setupFiles: ['reflect-metadata'],
     },
   ],

@@ -563,8 +563,10 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
 
     it('keeps one call in flight per charger: the next command waits for the answer to the previous one', async () => {
       const held = v201.hold('ClearCache');
+      const clearCalls = v201.callsOf('ClearCache').length;
       const first = send(v201.identity, 'clear-cache', {}).then((r) => r);
-      await v201.nextCall('ClearCache');
+      // This command's own call, not one an earlier test left unclaimed.
+      await eventually(async () => expect(v201.callsOf('ClearCache')).toHaveLength(clearCalls + 1));
       const second = send(v201.identity, 'get-local-list-version', {}).then((r) => r);
       const before = v201.callsOf('GetLocalListVersion').length;
       await new Promise((r) => setTimeout(r, 400));

@@ -107,7 +107,7 @@ describe('OCPP gateway', () => {
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
       const live = await eventually(
         () => get(`/api/v1/charge-points/${cp.id}`),
-        (r) => r.body.connected === true,
+        (r) => r.body.connected === true && r.body.connected_ocpp_version !== null,
       );
       expect(live.body).toMatchObject({
         connected: true,

@@ -133,6 +133,27 @@ describe('platform: health, docs, gateway handshake, start-up, migrations', () =
     expect(stderr).toContain('REDIS_URL');
   }, 60_000);
 
+  it('ends start-up with one line when only one of DATABASE_URL and REDIS_URL is set', async () => {
+    const { code, stderr } = await runNode('apps/api/src/main.ts', {
+      DATABASE_URL: stack.databaseUrl,
+      REDIS_URL: '',
+    });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('DATABASE_URL and REDIS_URL go together');
+    expect(stderr).toContain('only DATABASE_URL is set');
+  }, 60_000);
+
+  it('tells that the embedded mode needs `npm start` when one app starts without both URLs', async () => {
+    const { code, stderr } = await runNode('apps/ocpp-gateway/src/main.ts', {
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('npm start');
+  }, 60_000);
+
   it('ends start-up naming a malformed variable', async () => {
     const { code, stderr } = await runNode('apps/api/src/main.ts', { API_PORT: 'eighty' });
     expect(code).toBe(1);

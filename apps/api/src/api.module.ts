@@ -2,7 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_CONFIG, AppConfig, AppConfigModule, Env, HealthModule, loggerParams } from '@csms/common';
+import {
+  APP_CONFIG,
+  AppConfig,
+  AppConfigModule,
+  Env,
+  HealthModule,
+  loadConfig,
+  loggerParams,
+} from '@csms/common';
 import { DomainModule } from '@csms/domain';
 import { AuthModule } from '@csms/auth';
 import { QueuesModule } from '@csms/queues';
@@ -30,10 +38,11 @@ export interface ApiModuleOptions {
 @Module({})
 export class ApiModule {
   static forRoot(options: ApiModuleOptions = {}): DynamicModule {
+    const config = options.config ?? loadConfig({ ...process.env, ...options.env });
     return {
       module: ApiModule,
       imports: [
-        AppConfigModule.forRoot(options),
+        AppConfigModule.forRoot({ config }),
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => loggerParams(config, 'api'),
@@ -43,7 +52,7 @@ export class ApiModule {
           useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.rateLimit.perMinute }],
         }),
         DomainModule.forRoot(),
-        QueuesModule.forRoot('api'),
+        QueuesModule.forRoot('api', config.mode),
         AuthModule,
         HealthModule,
         OrganizationsModule,

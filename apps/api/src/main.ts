@@ -5,6 +5,7 @@ import {
   ensureDatabase,
   checkRedis,
   exitOnStartupError,
+  requireExternalBackends,
   loadConfig,
 } from '@csms/common';
 import { runMigrations } from '@csms/domain';
@@ -12,6 +13,7 @@ import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  requireExternalBackends(config);
   await ensureDatabase(config.database.url);
   await checkRedis(config.redis.url);
   if (config.database.migrateOnStart) await runMigrations(config.database.url);

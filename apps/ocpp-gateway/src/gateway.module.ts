@@ -1,6 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_CONFIG, AppConfig, AppConfigModule, Env, HealthModule, loggerParams } from '@csms/common';
+import {
+  APP_CONFIG,
+  AppConfig,
+  AppConfigModule,
+  Env,
+  HealthModule,
+  loadConfig,
+  loggerParams,
+} from '@csms/common';
 import { DomainModule } from '@csms/domain';
 import { CommandDispatcher, QueuesModule } from '@csms/queues';
 import { CHARGER_CONNECTIONS } from './commands/charger-connections';
@@ -17,16 +25,17 @@ export interface GatewayModuleOptions {
 @Module({})
 export class GatewayModule {
   static forRoot(options: GatewayModuleOptions = {}): DynamicModule {
+    const config = options.config ?? loadConfig({ ...process.env, ...options.env });
     return {
       module: GatewayModule,
       imports: [
-        AppConfigModule.forRoot(options),
+        AppConfigModule.forRoot({ config }),
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => loggerParams(config, 'ocpp-gateway'),
         }),
         DomainModule.forRoot(),
-        QueuesModule.forRoot('ocpp-gateway'),
+        QueuesModule.forRoot('ocpp-gateway', config.mode),
         HealthModule,
         OcppModule,
       ],

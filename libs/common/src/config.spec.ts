@@ -1,12 +1,32 @@
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
-  it('has defaults that work on a developer machine', () => {
+  it('runs embedded, with its data in ./data, when neither DATABASE_URL nor REDIS_URL is set', () => {
     const config = loadConfig({});
-    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/csms');
-    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.mode).toBe('embedded');
+    expect(config.database.url).toBe('');
+    expect(config.redis.url).toBe('');
+    expect(config.embedded).toEqual({ dataDir: './data', databasePort: 0 });
     expect(config.api.port).toBe(3000);
     expect(config.gateway.port).toBe(9000);
+  });
+
+  it('uses PostgreSQL and Redis when both URLs are set', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://postgres@db:5432/csms',
+      REDIS_URL: 'redis://cache:6379',
+    });
+    expect(config.mode).toBe('external');
+    expect(config.database.url).toBe('postgres://postgres@db:5432/csms');
+    expect(config.redis.url).toBe('redis://cache:6379');
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://postgres@db:5432/csms' }, 'only DATABASE_URL is set'],
+    [{ REDIS_URL: 'redis://cache:6379' }, 'only REDIS_URL is set'],
+  ])('refuses one backend URL without the other (%o)', (env, detail) => {
+    expect(() => loadConfig(env)).toThrow(/DATABASE_URL and REDIS_URL go together/);
+    expect(() => loadConfig(env)).toThrow(detail);
   });
 
   it('names every bad variable in one error', () => {
@@ -15,6 +35,7 @@ describe('loadConfig', () => {
       loadConfig({
         API_PORT: 'eighty',
         DATABASE_URL: 'mysql://x/y',
+        REDIS_URL: 'redis://cache:6379',
         LOG_LEVEL: 'loud',
         OCPP_TLS_CERT_FILE: '/tmp/c',
       });

@@ -3,10 +3,25 @@ import { hostname } from 'node:os';
 
 export type Env = Record<string, string | undefined>;
 
+/**
+ * `external`: PostgreSQL and Redis of DATABASE_URL and REDIS_URL (production, several nodes).
+ * `embedded`: neither is set; `npm start` runs PGlite in-process and BullMQ on it (one node).
+ */
+export type BackendMode = 'external' | 'embedded';
+
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
+  mode: BackendMode;
+  /** In embedded mode `url` is filled in by the entry point once the embedded database listens. */
   database: { url: string; migrateOnStart: boolean; poolSize: number; logQueries: boolean };
+  /** `url` is empty in embedded mode. */
   redis: { url: string; queuePrefix: string };
+  embedded: {
+    /** Where PGlite keeps its files. */
+    dataDir: string;
+    /** Loopback port of the embedded database's wire protocol (0 = any free port). */
+    databasePort: number;
+  };
   api: { host: string; port: number; publicUrl: string; bodyLimit: string; corsOrigins: string[] | '*' };
   gateway: {
     host: string;
@@ -126,8 +141,11 @@ class Reader {
   }
 }
 
+/** Only the TypeORM CLI falls back to this; the apps take DATABASE_URL or run embedded. */
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/csms';
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export const BACKEND_URLS_TOGETHER =
+  'DATABASE_URL and REDIS_URL go together: set both (PostgreSQL and Redis) or neither (embedded mode)';
 
 /** Reads and validates the whole configuration; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -141,17 +159,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (Boolean(tlsCertFile) !== Boolean(tlsKeyFile)) {
     r.problems.push('OCPP_TLS_CERT_FILE and OCPP_TLS_KEY_FILE must be set together');
   }
+  const hasDatabase = r.optional('DATABASE_URL') !== undefined;
+  const hasRedis = r.optional('REDIS_URL') !== undefined;
+  if (hasDatabase !== hasRedis) {
+    r.problems.push(`${BACKEND_URLS_TOGETHER} (only ${hasDatabase ? 'DATABASE_URL' : 'REDIS_URL'} is set)`);
+  }
+  const mode: BackendMode = hasDatabase || hasRedis ? 'external' : 'embedded';
   const config: AppConfig = {
     nodeEnv,
+    mode,
     database: {
-      url: r.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
+      url: hasDatabase ? r.url('DATABASE_URL', '', ['postgres:', 'postgresql:']) : '',
       migrateOnStart: r.bool('DATABASE_MIGRATE_ON_START', true),
       poolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 500),
       logQueries: r.bool('DATABASE_LOG_QUERIES', false),
     },
     redis: {
-      url: r.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
+      url: hasRedis ? r.url('REDIS_URL', '', ['redis:', 'rediss:']) : '',
       queuePrefix: r.string('QUEUE_PREFIX', 'csms'),
+    },
+    embedded: {
+      dataDir: r.string('DATA_DIR', './data'),
+      databasePort: r.int('EMBEDDED_DATABASE_PORT', 0, 0, 65535),
     },
     api: {
       host: r.string('API_HOST', '0.0.0.0'),

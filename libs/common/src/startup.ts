@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import Redis from 'ioredis';
+import type { AppConfig } from './config';
 
 /** A start-up failure that should end the process with one clear line, no stack trace. */
 export class StartupError extends Error {}
@@ -67,6 +68,18 @@ export async function checkRedis(url: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * `npm run start:api` / `start:gateway` run one app against PostgreSQL and Redis; the embedded mode
+ * needs both apps in one process, which only `npm start` composes.
+ */
+export function requireExternalBackends(config: AppConfig): void {
+  if (config.mode === 'external') return;
+  throw new StartupError(
+    'DATABASE_URL and REDIS_URL are not set: the embedded mode runs the api and the gateway together ' +
+      'through `npm start`; set both URLs to run this app alone',
+  );
 }
 
 /** Ends the process on a start-up failure with a one-line message and exit code 1. */

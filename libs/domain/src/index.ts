@@ -5,3 +5,4 @@ export * from './migrate';
 export * from './domain.module';
 export * from './naming.strategy';
 export * from './reservation-transitions';
+export * from './embedded-database';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, REDIS } from '@csms/common';
 
 /** How long a gateway node counts as alive after its last heartbeat. */
@@ -15,18 +16,37 @@ redis.call('SREM', KEYS[2], ARGV[2])
 return 1`;
 
 /**
- * Which gateway node holds which charger's websocket, in Redis: set on connect, cleared on disconnect
- * (only by the node that still owns it), and only trusted while that node's heartbeat key lives, so a
- * node that dies takes its chargers "offline" within NODE_TTL_SECONDS without anyone cleaning up.
+ * Which gateway node holds which charger's websocket: set on connect, cleared on disconnect (only by
+ * the node that still owns it), and only trusted while that node's heartbeat lives, so a node that
+ * dies takes its chargers "offline" within NODE_TTL_SECONDS without anyone cleaning up.
+ * Kept in Redis ({@link RedisConnectionRegistry}) or, in embedded mode, in Postgres
+ * ({@link PostgresConnectionRegistry}); both behave the same.
  */
+export abstract class ConnectionRegistry {
+  abstract register(chargePointId: string, nodeId: string): Promise<void>;
+  /** Forgets the charger's connection if `nodeId` still owns it. */
+  abstract unregister(chargePointId: string, nodeId: string): Promise<void>;
+  /** The live node holding the charger, or null when it is not connected (or its node died). */
+  abstract nodeOf(chargePointId: string): Promise<string | null>;
+  /** nodeOf for many chargers at once (lists). */
+  abstract nodesOf(chargePointIds: string[]): Promise<Map<string, string | null>>;
+  abstract heartbeat(nodeId: string, ttlSeconds?: number): Promise<void>;
+  abstract isNodeAlive(nodeId: string): Promise<boolean>;
+  /** Chargers a node registered (for sweeping a dead node's work). */
+  abstract chargersOf(nodeId: string): Promise<string[]>;
+  /** Forget a node entirely (its own clean shutdown, or a sweeper after it died). */
+  abstract removeNode(nodeId: string): Promise<void>;
+}
+
 @Injectable()
-export class ConnectionRegistry {
+export class RedisConnectionRegistry extends ConnectionRegistry {
   private readonly prefix: string;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    super();
     this.prefix = `${config.redis.queuePrefix}:registry`;
   }
 
@@ -59,14 +79,12 @@ export class ConnectionRegistry {
     );
   }
 
-  /** The live node holding the charger, or null when it is not connected (or its node died). */
   async nodeOf(chargePointId: string): Promise<string | null> {
     const nodeId = await this.redis.get(this.cpKey(chargePointId));
     if (!nodeId) return null;
     return (await this.isNodeAlive(nodeId)) ? nodeId : null;
   }
 
-  /** nodeOf for many chargers at once (lists). */
   async nodesOf(chargePointIds: string[]): Promise<Map<string, string | null>> {
     const result = new Map<string, string | null>();
     if (chargePointIds.length === 0) return result;
@@ -89,15 +107,82 @@ export class ConnectionRegistry {
     return (await this.redis.exists(this.nodeKey(nodeId))) === 1;
   }
 
-  /** Chargers a node registered (for sweeping a dead node's work). */
   async chargersOf(nodeId: string): Promise<string[]> {
     return this.redis.smembers(this.nodeChargersKey(nodeId));
   }
 
-  /** Forget a node entirely (its own clean shutdown, or a sweeper after it died). */
   async removeNode(nodeId: string): Promise<void> {
     const chargers = await this.chargersOf(nodeId);
     for (const cp of chargers) await this.unregister(cp, nodeId);
     await this.redis.del(this.nodeKey(nodeId), this.nodeChargersKey(nodeId));
+  }
+}
+
+/** The registry in Postgres (embedded mode): tables `charger_connections` and `gateway_nodes`. */
+@Injectable()
+export class PostgresConnectionRegistry extends ConnectionRegistry {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
+
+  async register(chargePointId: string, nodeId: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO charger_connections (charge_point_id, node_id) VALUES ($1, $2)
+       ON CONFLICT (charge_point_id) DO UPDATE SET node_id = EXCLUDED.node_id`,
+      [chargePointId, nodeId],
+    );
+  }
+
+  async unregister(chargePointId: string, nodeId: string): Promise<void> {
+    await this.db.query(`DELETE FROM charger_connections WHERE charge_point_id = $1 AND node_id = $2`, [
+      chargePointId,
+      nodeId,
+    ]);
+  }
+
+  async nodeOf(chargePointId: string): Promise<string | null> {
+    return (await this.nodesOf([chargePointId])).get(chargePointId) ?? null;
+  }
+
+  async nodesOf(chargePointIds: string[]): Promise<Map<string, string | null>> {
+    const result = new Map<string, string | null>(chargePointIds.map((id) => [id, null]));
+    if (chargePointIds.length === 0) return result;
+    const rows: Array<{ charge_point_id: string; node_id: string }> = await this.db.query(
+      `SELECT c.charge_point_id, c.node_id FROM charger_connections c
+       JOIN gateway_nodes n ON n.node_id = c.node_id AND n.expires_at > now()
+       WHERE c.charge_point_id = ANY($1)`,
+      [chargePointIds],
+    );
+    for (const row of rows) result.set(row.charge_point_id, row.node_id);
+    return result;
+  }
+
+  async heartbeat(nodeId: string, ttlSeconds = NODE_TTL_SECONDS): Promise<void> {
+    await this.db.query(
+      `INSERT INTO gateway_nodes (node_id, expires_at) VALUES ($1, now() + make_interval(secs => $2))
+       ON CONFLICT (node_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+      [nodeId, ttlSeconds],
+    );
+  }
+
+  async isNodeAlive(nodeId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM gateway_nodes WHERE node_id = $1 AND expires_at > now()`,
+      [nodeId],
+    );
+    return rows.length > 0;
+  }
+
+  async chargersOf(nodeId: string): Promise<string[]> {
+    const rows: Array<{ charge_point_id: string }> = await this.db.query(
+      `SELECT charge_point_id FROM charger_connections WHERE node_id = $1`,
+      [nodeId],
+    );
+    return rows.map((r) => r.charge_point_id);
+  }
+
+  async removeNode(nodeId: string): Promise<void> {
+    await this.db.query(`DELETE FROM charger_connections WHERE node_id = $1`, [nodeId]);
+    await this.db.query(`DELETE FROM gateway_nodes WHERE node_id = $1`, [nodeId]);
   }
 }

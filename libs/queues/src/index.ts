@@ -6,3 +6,6 @@ export * from './notifications';
 export * from './gateway-control';
 export * from './commands';
 export * from './reservations';
+export * from './queue-backend';
+export * from './expiring-counters';
+export * from './leases';

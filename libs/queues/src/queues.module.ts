@@ -1,49 +1,130 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import type { ConnectionOptions } from 'bullmq';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+  Provider,
+} from '@nestjs/common';
 import type Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@csms/common';
+import { APP_CONFIG, AppConfig, BACKENDS, BackendMode, BackendsInUse } from '@csms/common';
 import { DEFAULT_JOB_OPTIONS } from './queue-names';
-import { ConnectionRegistry } from './connection-registry';
+import {
+  ConnectionRegistry,
+  PostgresConnectionRegistry,
+  RedisConnectionRegistry,
+} from './connection-registry';
 import { CommandProducer } from './commands/command-producer';
-import { REDIS, createRedis, redisConnectionOptions } from './redis';
+import { ExpiringCounters, PostgresExpiringCounters, RedisExpiringCounters } from './expiring-counters';
+import { GatewayControl, LocalGatewayControl, RedisGatewayControl } from './gateway-control';
+import { Leases, PostgresLeases, RedisLeases } from './leases';
+import { QUEUE_BACKEND, QueueBackend, embeddedQueuePool, queueBackendFor } from './queue-backend';
+import { REDIS, createRedis } from './redis';
+
+function redisProviders(serviceName: string): Provider[] {
+  return [
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createRedis(config.redis.url, serviceName),
+    },
+    { provide: ConnectionRegistry, useClass: RedisConnectionRegistry },
+    { provide: GatewayControl, useClass: RedisGatewayControl },
+    { provide: ExpiringCounters, useClass: RedisExpiringCounters },
+    { provide: Leases, useClass: RedisLeases },
+    {
+      provide: BACKENDS,
+      inject: [REDIS],
+      useFactory: (redis: Redis): BackendsInUse => ({
+        database: {},
+        queues: { key: 'redis', details: {}, ping: () => redis.ping() },
+      }),
+    },
+  ];
+}
+
+/** Embedded mode: one process, one node; what Redis held lives in Postgres or in the process. */
+function embeddedProviders(): Provider[] {
+  return [
+    { provide: ConnectionRegistry, useClass: PostgresConnectionRegistry },
+    { provide: GatewayControl, useClass: LocalGatewayControl },
+    { provide: ExpiringCounters, useClass: PostgresExpiringCounters },
+    { provide: Leases, useClass: PostgresLeases },
+    {
+      provide: BACKENDS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): BackendsInUse => ({
+        database: { backend: 'pglite' },
+        queues: {
+          key: 'queues',
+          details: { backend: 'postgres' },
+          ping: () => embeddedQueuePool(config.database.url).query('SELECT 1'),
+        },
+      }),
+    },
+  ];
+}
 
 /**
- * BullMQ on the Redis of REDIS_URL, every queue under QUEUE_PREFIX (so test runs and deployments
- * sharing a Redis stay apart), plus one shared ioredis client for registry and caches.
+ * BullMQ, the connection registry, the gateway control channel, counters and leases, on the backend
+ * of the mode: Redis (REDIS_URL, every queue and key under QUEUE_PREFIX) or, in embedded mode, the
+ * embedded PostgreSQL. The mode is decided once, from the configuration, when the app module is built.
  */
 @Global()
 @Module({})
-export class QueuesModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+export class QueuesModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
+    @Optional() @Inject(REDIS) private readonly redis?: Redis,
+  ) {}
 
-  static forRoot(serviceName: string): DynamicModule {
+  onModuleInit(): void {
+    const embedded = this.backend.kind === 'postgres';
+    new Logger('Queues').log(
+      { backend: this.backend.kind },
+      `Queues: ${this.backend.description}; connection registry: ${embedded ? 'PostgreSQL' : 'Redis'}; ` +
+        `gateway control: ${embedded ? 'in-process (embedded mode)' : 'Redis pub/sub'}`,
+    );
+  }
+
+  static forRoot(serviceName: string, mode: BackendMode): DynamicModule {
+    const shared = [ConnectionRegistry, GatewayControl, ExpiringCounters, Leases, BACKENDS];
     return {
       module: QueuesModule,
       imports: [
         BullModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({
-            connection: redisConnectionOptions(config.redis.url) as ConnectionOptions,
-            prefix: config.redis.queuePrefix,
-            defaultJobOptions: DEFAULT_JOB_OPTIONS,
-          }),
+          useFactory: (config: AppConfig) => {
+            const backend = queueBackendFor(config);
+            return {
+              connection: backend.connection,
+              prefix: backend.prefix,
+              defaultJobOptions: DEFAULT_JOB_OPTIONS,
+            };
+          },
         }),
       ],
       providers: [
-        {
-          provide: REDIS,
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => createRedis(config.redis.url, `${serviceName}`),
-        },
-        ConnectionRegistry,
+        ...(mode === 'embedded' ? embeddedProviders() : redisProviders(serviceName)),
+        { provide: QUEUE_BACKEND, inject: [APP_CONFIG], useFactory: queueBackendFor },
         CommandProducer,
       ],
-      exports: [REDIS, BullModule, ConnectionRegistry, CommandProducer],
+      exports: [
+        ...shared,
+        ...(mode === 'embedded' ? [] : [REDIS]),
+        QUEUE_BACKEND,
+        BullModule,
+        CommandProducer,
+      ],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const redis = this.redis;
+    if (redis) await redis.quit().catch(() => redis.disconnect());
   }
 }

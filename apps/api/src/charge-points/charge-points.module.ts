@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { GatewayControl } from '@csms/queues';
 import { CommandsModule } from '../commands/commands.module';
 import { ChargePointHooks } from './charge-point-hooks.service';
 import { ChargePointsController } from './charge-points.controller';
@@ -10,7 +9,7 @@ import { EvsesService } from './evses.service';
 @Module({
   imports: [CommandsModule],
   controllers: [ChargePointsController, EvsesController],
-  providers: [ChargePointsService, EvsesService, ChargePointHooks, GatewayControl],
+  providers: [ChargePointsService, EvsesService, ChargePointHooks],
   exports: [ChargePointsService, ChargePointHooks],
 })
 export class ChargePointsModule {}

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { DataSource, IsNull, LessThan, Not } from 'typeorm';
-import { APP_CONFIG, AppConfig, Clock, REDIS } from '@csms/common';
+import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
 import { Command } from '@csms/domain';
-import { CommandDispatcher, CommandProducer, ConnectionRegistry } from '@csms/queues';
+import { CommandDispatcher, CommandProducer, ConnectionRegistry, Leases } from '@csms/queues';
 
 /** A row younger than this may still be getting its job from the request that wrote it. */
 const RECONCILE_GRACE_MS = 5_000;
@@ -39,7 +38,7 @@ export class CommandsMaintenanceService implements OnApplicationBootstrap, OnApp
     private readonly producer: CommandProducer,
     private readonly dispatcher: CommandDispatcher,
     private readonly clock: Clock,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly leases: Leases,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,12 +56,12 @@ export class CommandsMaintenanceService implements OnApplicationBootstrap, OnApp
     await this.running?.catch(() => undefined);
   }
 
-  /** One run across all api instances per interval (a Redis lock). */
+  /** One run across all api instances per interval (a lease). */
   private async tick(): Promise<void> {
     const lock = `${this.config.redis.queuePrefix}:commands:maintenance-lock`;
     const ttl = Math.max(1000, this.config.commands.sweepIntervalSeconds * 1000 - 500);
     try {
-      if ((await this.redis.set(lock, '1', 'PX', ttl, 'NX')) !== 'OK') return;
+      if (!(await this.leases.tryAcquire(lock, ttl))) return;
       await this.reconcile();
       await this.sweep();
     } catch (err) {

@@ -12,7 +12,10 @@ export class HealthController {
   @Get()
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database and Redis (503 when one is down)' })
+  @ApiOperation({
+    summary:
+      'Readiness: database and queue backend (Redis, or PostgreSQL in embedded mode); 503 when one is down',
+  })
   check() {
     return this.health.check();
   }

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig, Problems } from '@csms/common';
-import { REDIS } from '@csms/queues';
+import { ExpiringCounters } from '@csms/queues';
 import { createHash } from 'node:crypto';
 
 /**
- * Counts failed logins per account and per client address in Redis; past the limit the login answers
- * 429 with Retry-After until the window ends, whether or not the password is right.
+ * Counts failed logins per account and per client address (in Redis, or Postgres in embedded mode);
+ * past the limit the login answers 429 with Retry-After until the window ends, whether or not the
+ * password is right.
  */
 @Injectable()
 export class LoginLimiterService {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly counters: ExpiringCounters,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -24,10 +24,10 @@ export class LoginLimiterService {
   async assertAllowed(email: string, ip: string): Promise<void> {
     const [accountKey, ipKey] = this.keys(email, ip);
     const max = this.config.auth.loginMaxFailures;
-    const [account, byIp] = await this.redis.mget(accountKey, ipKey);
-    const blockedKey = Number(account) >= max ? accountKey : Number(byIp) >= max * 10 ? ipKey : null;
-    if (blockedKey) {
-      const ttl = await this.redis.ttl(blockedKey);
+    const [account, byIp] = await this.counters.read([accountKey, ipKey]);
+    const blocked = account.count >= max ? account : byIp.count >= max * 10 ? byIp : null;
+    if (blocked) {
+      const ttl = blocked.ttlSeconds;
       throw Problems.rateLimited(
         ttl > 0 ? ttl : this.config.auth.loginFailureWindowSeconds,
         'Too many failed login attempts; retry later',
@@ -37,12 +37,10 @@ export class LoginLimiterService {
 
   async recordFailure(email: string, ip: string): Promise<void> {
     const window = this.config.auth.loginFailureWindowSeconds;
-    const multi = this.redis.multi();
-    for (const key of this.keys(email, ip)) multi.incr(key).expire(key, window, 'NX');
-    await multi.exec();
+    await this.counters.increment(this.keys(email, ip), window);
   }
 
   async reset(email: string, ip: string): Promise<void> {
-    await this.redis.del(this.keys(email, ip)[0]);
+    await this.counters.reset(this.keys(email, ip)[0]);
   }
 }

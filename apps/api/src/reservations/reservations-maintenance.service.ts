@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig, Clock, REDIS } from '@csms/common';
+import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
 import { Command, ReservationTransitions } from '@csms/domain';
+import { Leases } from '@csms/queues';
 
 /** A pending reservation with no ReserveNow this long after creation was never sent (the api stopped). */
 const UNSENT_GRACE_MS = 60_000;
@@ -27,7 +27,7 @@ export class ReservationsMaintenanceService implements OnApplicationBootstrap, O
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly leases: Leases,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,7 +51,7 @@ export class ReservationsMaintenanceService implements OnApplicationBootstrap, O
     const lock = `${this.config.redis.queuePrefix}:reservations:maintenance-lock`;
     const ttl = Math.max(500, this.config.reservations.sweepIntervalSeconds * 1000 - 200);
     try {
-      if ((await this.redis.set(lock, '1', 'PX', ttl, 'NX')) !== 'OK') return;
+      if (!(await this.leases.tryAcquire(lock, ttl))) return;
       await this.sweep();
     } catch (err) {
       this.logger.warn({ err }, 'Reservation maintenance run failed');

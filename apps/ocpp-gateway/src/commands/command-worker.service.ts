@@ -5,7 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Job, Worker, type ConnectionOptions } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { TimeoutError } from 'ocpp-rpc';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
@@ -14,13 +14,14 @@ import {
   CommandDispatcher,
   CommandMappingError,
   ConnectionRegistry,
+  QUEUE_BACKEND,
+  type QueueBackend,
   SEND_COMMAND_JOB,
   SendCommandJob,
   gatewayNodeQueue,
   isCommandAction,
   newOcppRequestId,
   ocppSchemaError,
-  redisConnectionOptions,
   toOcppCall,
 } from '@csms/queues';
 import { ChargerLines } from './charger-lines';
@@ -49,16 +50,17 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     private readonly clock: Clock,
     @Inject(CHARGER_CONNECTIONS) private readonly connections: ChargerConnections,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(QUEUE_BACKEND) private readonly queues: QueueBackend,
   ) {
     this.nodeId = config.gateway.nodeId;
   }
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<SendCommandJob>(gatewayNodeQueue(this.nodeId), (job) => this.process(job), {
-      connection: redisConnectionOptions(this.config.redis.url) as ConnectionOptions,
-      prefix: this.config.redis.queuePrefix,
-      concurrency: this.config.commands.workerConcurrency,
-    });
+    this.worker = this.queues.newWorker<SendCommandJob>(
+      gatewayNodeQueue(this.nodeId),
+      (job) => this.process(job),
+      { concurrency: this.config.commands.workerConcurrency },
+    );
     this.worker.on('error', (err) => this.logger.warn({ err }, 'Command worker error'));
     this.unsubscribe = this.connections.onConnected((chargePointId) => {
       this.dispatcher

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { APP_CONFIG, AppConfig, REDIS } from '@csms/common';
+import { APP_CONFIG, AppConfig } from '@csms/common';
 import { GatewayControl, GatewayControlMessage } from '@csms/queues';
 import { ChargerConnection, ConnectionsService } from './connections.service';
 
@@ -14,24 +13,21 @@ export const CLOSE_DECOMMISSIONED = 4003;
 @Injectable()
 export class GatewayControlListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('GatewayControl');
-  private subscriber?: Redis;
+  private unsubscribe?: () => Promise<void>;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly control: GatewayControl,
     private readonly connections: ConnectionsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscriber = this.redis.duplicate({ connectionName: `ocpp-gateway-control` });
-    this.subscriber.on('message', (_channel: string, raw: string) => this.onMessage(raw));
-    await this.subscriber.subscribe(this.control.channel);
+    this.unsubscribe = await this.control.subscribe((message) => this.onMessage(message));
     this.connections.on('connected', (connection) => void this.claim(connection));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    await this.unsubscribe?.().catch(() => undefined);
   }
 
   private async claim(connection: ChargerConnection): Promise<void> {
@@ -45,13 +41,7 @@ export class GatewayControlListener implements OnApplicationBootstrap, OnApplica
       .catch((err) => this.logger.warn({ err }, 'Could not announce the connection'));
   }
 
-  private onMessage(raw: string): void {
-    let message: GatewayControlMessage;
-    try {
-      message = JSON.parse(raw) as GatewayControlMessage;
-    } catch {
-      return;
-    }
+  private onMessage(message: GatewayControlMessage): void {
     const connection = this.connections.connection(message.chargePointId);
     if (!connection) return;
     if (message.type === 'claimed') {

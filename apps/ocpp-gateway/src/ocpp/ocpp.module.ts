@@ -6,7 +6,6 @@ import { MeterValuesService } from '../charging/meter-values.service';
 import { SessionsService } from '../charging/sessions.service';
 import { V16_HANDLERS } from '../v16';
 import { V201_HANDLERS } from '../v201';
-import { GatewayControl } from '@csms/queues';
 import { ConnectionsService } from './connections.service';
 import { GatewayControlListener } from './gateway-control.listener';
 import { MessageLogService } from './message-log.service';
@@ -20,7 +19,6 @@ import { OcppServerService } from './ocpp-server.service';
 @Module({
   providers: [
     ConnectionsService,
-    GatewayControl,
     GatewayControlListener,
     MessageLogService,
     NodeHeartbeatService,

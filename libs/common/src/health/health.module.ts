@@ -5,32 +5,39 @@ import {
   TerminusModule,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import type Redis from 'ioredis';
-import { REDIS } from '../tokens';
+import { BACKENDS, BackendsInUse } from '../tokens';
 
-/** Readiness of the two services every app needs: Postgres and Redis (503 with details when one is down). */
+/**
+ * Readiness of the two services every app needs: the database and the queue backend (Redis, or
+ * PostgreSQL in embedded mode), each named as it is in use; 503 with details when one is down.
+ */
 @Injectable()
 export class HealthService {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(BACKENDS) private readonly backends: BackendsInUse,
   ) {}
 
   check() {
+    const { database, queues } = this.backends;
     return this.health.check([
-      () => this.db.pingCheck('database', { timeout: 3000 }),
       async () => {
-        const indicator = this.indicators.check('redis');
+        const result = await this.db.pingCheck('database', { timeout: 3000 });
+        Object.assign(result.database, database);
+        return result;
+      },
+      async () => {
+        const indicator = this.indicators.check(queues.key);
         try {
           await Promise.race([
-            this.redis.ping(),
+            queues.ping(),
             new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000).unref()),
           ]);
-          return indicator.up();
+          return indicator.up(queues.details);
         } catch (err) {
-          return indicator.down({ message: (err as Error).message });
+          return indicator.down({ ...queues.details, message: (err as Error).message });
         }
       },
     ]);

@@ -18,6 +18,10 @@ import { StatusHistoryEntry } from './status-history.entity';
 import { TransactionEventRecord } from './transaction-event.entity';
 import { UserToken } from './user-token.entity';
 import { User } from './user.entity';
+import { GatewayNode } from './gateway-node.entity';
+import { ChargerConnection } from './charger-connection.entity';
+import { ExpiringCounter } from './expiring-counter.entity';
+import { Lease } from './lease.entity';
 
 export * from './api-key.entity';
 export * from './audit-entry.entity';
@@ -39,6 +43,10 @@ export * from './status-history.entity';
 export * from './transaction-event.entity';
 export * from './user-token.entity';
 export * from './user.entity';
+export * from './gateway-node.entity';
+export * from './charger-connection.entity';
+export * from './expiring-counter.entity';
+export * from './lease.entity';
 
 export const ENTITIES = [
   User,
@@ -61,4 +69,8 @@ export const ENTITIES = [
   OcppMessage,
   Command,
   Reservation,
+  GatewayNode,
+  ChargerConnection,
+  ExpiringCounter,
+  Lease,
 ];

@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type ConnectionOptions } from 'bullmq';
-import { APP_CONFIG, AppConfig } from '@csms/common';
+import type { Queue } from 'bullmq';
 import { gatewayNodeQueue } from '../queue-names';
-import { redisConnectionOptions } from '../redis';
+import { QUEUE_BACKEND, type QueueBackend } from '../queue-backend';
 
 /** The only job name on a gateway node queue: deliver one command row to its charger. */
 export const SEND_COMMAND_JOB = 'send-command';
@@ -25,15 +24,12 @@ export function commandJobId(commandId: string, dispatch: number): string {
 export class CommandProducer implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue<SendCommandJob>>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(QUEUE_BACKEND) private readonly backend: QueueBackend) {}
 
   queueOf(nodeId: string): Queue<SendCommandJob> {
     let queue = this.queues.get(nodeId);
     if (!queue) {
-      queue = new Queue<SendCommandJob>(gatewayNodeQueue(nodeId), {
-        connection: redisConnectionOptions(this.config.redis.url) as ConnectionOptions,
-        prefix: this.config.redis.queuePrefix,
-      });
+      queue = this.backend.newQueue<SendCommandJob>(gatewayNodeQueue(nodeId));
       queue.on('error', () => undefined);
       this.queues.set(nodeId, queue);
     }
