@@ -4,6 +4,7 @@ import { Organizations1795344178196 } from './1795344178196-organizations';
 import { Gateway1795344184974 } from './1795344184974-gateway';
 import { Commands1795345196503 } from './1795345196503-commands';
 import { Reservations1795346563698 } from './1795346563698-reservations';
+import { SiteOwners1795348602158 } from './1795348602158-site-owners';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   Gateway1795344184974,
   Commands1795345196503,
   Reservations1795346563698,
+  SiteOwners1795348602158,
 ];
