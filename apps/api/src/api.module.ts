@@ -18,6 +18,8 @@ import { ManagementModule } from './management/management.module';
 import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { ProjectsModule } from './projects/projects.module';
+import { SiteOwnersModule } from './site-owners/site-owners.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { ReservationsModule } from './reservations/reservations.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -54,6 +56,8 @@ export class ApiModule {
         InvitationsModule,
         NotificationsModule,
         ManagementModule,
+        ProjectsModule,
+        SiteOwnersModule,
         ChargePointsModule,
         IdTagsModule,
         SessionsModule,

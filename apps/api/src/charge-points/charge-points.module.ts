@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { GatewayControl } from '@csms/queues';
 import { CommandsModule } from '../commands/commands.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { ChargePointHooks } from './charge-point-hooks.service';
 import { ChargePointsController } from './charge-points.controller';
 import { ChargePointsService } from './charge-points.service';
@@ -8,7 +9,7 @@ import { EvsesController } from './evses.controller';
 import { EvsesService } from './evses.service';
 
 @Module({
-  imports: [CommandsModule],
+  imports: [CommandsModule, ProjectsModule],
   controllers: [ChargePointsController, EvsesController],
   providers: [ChargePointsService, EvsesService, ChargePointHooks, GatewayControl],
   exports: [ChargePointsService, ChargePointHooks],

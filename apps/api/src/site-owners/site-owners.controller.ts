@@ -1,0 +1,101 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Auth, AuthContext, Authenticated } from '@csms/auth';
+import { Page } from '@csms/common';
+import {
+  InviteSiteOwnerDto,
+  RejectSiteOwnerDto,
+  SiteOwnerDetailView,
+  SiteOwnerInvitationView,
+  SiteOwnerListView,
+  SiteOwnerProfileView,
+  SiteOwnerQueryDto,
+} from './dto/site-owner.dto';
+import { SiteOwnerInvitationsService } from './site-owner-invitations.service';
+import { SiteOwnersService } from './site-owners.service';
+
+/** The operator's side: invite site owners to projects, review and decide their onboarding. */
+@ApiTags('site-owners')
+@Controller('api/v1/organizations/:org_id/site-owners')
+export class SiteOwnersController {
+  constructor(
+    private readonly invitations: SiteOwnerInvitationsService,
+    private readonly siteOwners: SiteOwnersService,
+  ) {}
+
+  @Post('invitations')
+  @Authenticated({ permission: 'site_owners.manage' })
+  @ApiOperation({
+    summary: 'Invite a site owner by email to host one or more projects; expires after 7 days',
+  })
+  @ApiCreatedResponse({ type: SiteOwnerInvitationView })
+  @ApiConflictResponse({ description: '`project_has_site_owner`' })
+  invite(
+    @Auth() auth: AuthContext,
+    @Param('org_id') _orgId: string,
+    @Body() dto: InviteSiteOwnerDto,
+  ): Promise<SiteOwnerInvitationView> {
+    return this.invitations.invite(auth, dto);
+  }
+
+  @Get()
+  @Authenticated({ permission: 'site_owners.read' })
+  @ApiOperation({ summary: 'List the site owners of the organization, newest first' })
+  @ApiOkResponse({ type: SiteOwnerListView })
+  list(
+    @Auth() auth: AuthContext,
+    @Param('org_id') _orgId: string,
+    @Query() query: SiteOwnerQueryDto,
+  ): Promise<Page<SiteOwnerProfileView>> {
+    return this.siteOwners.list(auth, query);
+  }
+
+  @Get(':site_owner_id')
+  @Authenticated({ permission: 'site_owners.read' })
+  @ApiOperation({ summary: 'Get a site owner with their documents and projects' })
+  @ApiOkResponse({ type: SiteOwnerDetailView })
+  get(
+    @Auth() auth: AuthContext,
+    @Param('org_id') _orgId: string,
+    @Param('site_owner_id') id: string,
+  ): Promise<SiteOwnerDetailView> {
+    return this.siteOwners.get(auth, id);
+  }
+
+  @Post(':site_owner_id/approve')
+  @Authenticated({ permission: 'site_owners.manage' })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve a submitted onboarding: the site owner becomes active' })
+  @ApiOkResponse({ type: SiteOwnerDetailView })
+  @ApiConflictResponse({ description: '`site_owner_not_pending_approval`' })
+  approve(
+    @Auth() auth: AuthContext,
+    @Param('org_id') _orgId: string,
+    @Param('site_owner_id') id: string,
+  ): Promise<SiteOwnerDetailView> {
+    return this.siteOwners.approve(auth, id);
+  }
+
+  @Post(':site_owner_id/reject')
+  @Authenticated({ permission: 'site_owners.manage' })
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reject a submitted onboarding with a reason; the site owner may fix and resubmit',
+  })
+  @ApiOkResponse({ type: SiteOwnerDetailView })
+  @ApiConflictResponse({ description: '`site_owner_not_pending_approval`' })
+  reject(
+    @Auth() auth: AuthContext,
+    @Param('org_id') _orgId: string,
+    @Param('site_owner_id') id: string,
+    @Body() dto: RejectSiteOwnerDto,
+  ): Promise<SiteOwnerDetailView> {
+    return this.siteOwners.reject(auth, id, dto.reason);
+  }
+}
