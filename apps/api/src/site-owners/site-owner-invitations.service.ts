@@ -235,7 +235,7 @@ export class SiteOwnerInvitationsService {
       await manager.update(
         SiteOwnerInvitation,
         { id: inv.id },
-        { status: 'accepted', acceptedAt: this.clock.now(), siteOwnerId: owner.id, tokenHash: null },
+        { status: 'accepted', acceptedAt: this.clock.now(), siteOwnerId: owner.id },
       );
       await manager.update(
         OutboundEmail,
