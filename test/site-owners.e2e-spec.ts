@@ -325,6 +325,19 @@ describe('projects and site owners', () => {
         account_holder: 'Canary Wharf Group plc',
       });
       expect(detail.body.project_ids).toEqual([projectA.id]);
+      const download = await api
+        .http()
+        .get(`/api/v1/organizations/${owner.orgId}/site-owners/${listed.id}/documents/${upload.body.id}`)
+        .set(bearer(owner.token))
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      expect(download.status).toBe(200);
+      expect(download.headers['content-type']).toBe('application/pdf');
+      expect((download.body as Buffer).equals(PDF)).toBe(true);
 
       const approved = await api
         .http()
@@ -541,6 +554,13 @@ describe('projects and site owners', () => {
         .get(`/api/v1/organizations/${owner.orgId}/site-owners/${id}`)
         .set(bearer(stranger.token));
       expect(crossPath.status).toBe(404);
+      const foreignDoc = await api
+        .http()
+        .get(
+          `/api/v1/organizations/${stranger.orgId}/site-owners/${id}/documents/doc_01HXD6E5F4G3H2I1JKMNPQRSTV`,
+        )
+        .set(bearer(stranger.token));
+      expect(foreignDoc.status).toBe(404);
 
       expect((await api.http().get('/api/v1/site-owner/profile').set(bearer(owner.token))).status).toBe(403);
       const key = await createApiKey(api, owner.token, ['read:site_owners']);

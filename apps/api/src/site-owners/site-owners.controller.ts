@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import { Auth, AuthContext, Authenticated } from '@csms/auth';
@@ -66,6 +67,25 @@ export class SiteOwnersController {
     @Param('site_owner_id') id: string,
   ): Promise<SiteOwnerDetailView> {
     return this.siteOwners.get(auth, id);
+  }
+
+  @Get(':site_owner_id/documents/:document_id')
+  @Authenticated({ permission: 'site_owners.read' })
+  @ApiOperation({ summary: "Download one of the site owner's documents (as uploaded)" })
+  @ApiProduces('application/pdf', 'image/jpeg', 'image/png')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  async document(
+    @Auth() auth: AuthContext,
+    @Param('org_id') _orgId: string,
+    @Param('site_owner_id') id: string,
+    @Param('document_id') documentId: string,
+  ): Promise<StreamableFile> {
+    const { document, stream } = await this.siteOwners.documentFile(auth, id, documentId);
+    return new StreamableFile(stream, {
+      type: document.contentType,
+      length: document.sizeBytes,
+      disposition: `attachment; filename="${document.id}.${document.storageName.split('.').pop()}"`,
+    });
   }
 
   @Post(':site_owner_id/approve')

@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { ReadStream, createReadStream } from 'node:fs';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -267,6 +268,27 @@ export class SiteOwnersService {
       documents: documents.map(toDocumentView),
       project_ids: projects.map((p) => p.id),
     };
+  }
+
+  /** The stored file of one of the site owner's documents, for the operator reviewing them. */
+  async documentFile(
+    auth: AuthContext,
+    siteOwnerId: string,
+    documentId: string,
+  ): Promise<{ document: SiteOwnerDocument; stream: ReadStream }> {
+    const owner = await this.owned(auth.orgId, siteOwnerId);
+    const document = await this.db
+      .getRepository(SiteOwnerDocument)
+      .findOneBy({ id: documentId, siteOwnerId: owner.id, organizationId: auth.orgId });
+    if (!document) throw Problems.notFound('Document', documentId);
+    const path = join(resolve(this.config.siteOwners.documentsDir), document.storageName);
+    try {
+      await access(path);
+    } catch {
+      this.logger.error(`Document ${document.id} is missing from ${path}`);
+      throw Problems.notFound('Document file', documentId);
+    }
+    return { document, stream: createReadStream(path) };
   }
 
   async approve(auth: AuthContext, id: string): Promise<SiteOwnerDetailView> {
