@@ -470,7 +470,7 @@ describe('projects and site owners', () => {
       expect(readdirSync(documentsDir).length).toBe(before);
     });
 
-    it('answers bad tokens: unknown 404, expired 410 (used 409 is in the onboarding test); no account fields 400', async () => {
+    it('answers bad tokens: unknown 404, expired 410, revoked 409 (used 409 is in the onboarding test); no account fields 400', async () => {
       const signup = { first_name: 'A', last_name: 'B', password: 'correct horse battery staple' };
       const unknown = await api
         .http()
@@ -487,6 +487,26 @@ describe('projects and site owners', () => {
 
       const missing = await api.http().post(`/api/v1/site-owner/accept-invitation/${token}`).send({});
       expect(missing.status).toBe(400);
+
+      api.clock.reset();
+      const revokedOne = await inviteSiteOwner([project.id]);
+      const listed = await api
+        .http()
+        .get(`/api/v1/organizations/${owner.orgId}/site-owners/invitations`)
+        .set(bearer(owner.token));
+      expect(listed.status).toBe(200);
+      expect(listed.body.data[0]).toMatchObject({ id: revokedOne.invitation.id, status: 'pending' });
+      const revoke = await api
+        .http()
+        .delete(`/api/v1/organizations/${owner.orgId}/site-owners/invitations/${revokedOne.invitation.id}`)
+        .set(bearer(owner.token));
+      expect(revoke.status).toBe(204);
+      const revoked = await api
+        .http()
+        .post(`/api/v1/site-owner/accept-invitation/${revokedOne.token}`)
+        .send(signup);
+      expect(revoked.status).toBe(409);
+      expect(revoked.body.code).toBe('invitation_revoked');
     });
 
     it('refuses an invitation to a project of another organization', async () => {

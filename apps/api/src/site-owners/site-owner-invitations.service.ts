@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Clock, Problems, newId } from '@csms/common';
+import { Clock, Page, PageQueryDto, Problems, newId, page, pageParams } from '@csms/common';
 import {
   Membership,
   OutboundEmail,
@@ -109,6 +109,52 @@ export class SiteOwnerInvitationsService {
     await this.enqueue(emailId);
     const saved = await this.db.getRepository(SiteOwnerInvitation).findOneByOrFail({ id: invitation.id });
     return toSiteOwnerInvitationView(saved, this.clock.nowMs());
+  }
+
+  async list(auth: AuthContext, query: PageQueryDto): Promise<Page<SiteOwnerInvitationView>> {
+    const { take, skip } = pageParams(query);
+    const [rows, total] = await this.db.getRepository(SiteOwnerInvitation).findAndCount({
+      where: { organizationId: auth.orgId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take,
+      skip,
+    });
+    const now = this.clock.nowMs();
+    return page(
+      rows.map((r) => toSiteOwnerInvitationView(r, now)),
+      total,
+      query,
+    );
+  }
+
+  /** The link stops working at once; an unsent email for it is dropped. */
+  async revoke(auth: AuthContext, invitationId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const inv = await manager
+        .getRepository(SiteOwnerInvitation)
+        .createQueryBuilder('i')
+        .setLock('pessimistic_write')
+        .where('i.id = :id AND i.organization_id = :org', { id: invitationId, org: auth.orgId })
+        .getOne();
+      if (!inv) throw Problems.notFound('Invitation', invitationId);
+      if (inv.status === 'revoked') return;
+      if (inv.status === 'accepted') {
+        throw Problems.conflict('invitation_already_accepted', 'This invitation was already accepted');
+      }
+      await manager.update(SiteOwnerInvitation, { id: inv.id }, { status: 'revoked' });
+      await manager.update(
+        OutboundEmail,
+        { siteOwnerInvitationId: inv.id, status: 'pending' },
+        { status: 'cancelled', lastError: 'superseded' },
+      );
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'site_owner_invitation.revoked',
+        resourceType: 'site_owner_invitation',
+        resourceId: inv.id,
+        before: { status: inv.status },
+        after: { status: 'revoked' },
+      });
+    });
   }
 
   /**

@@ -1,18 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import { Auth, AuthContext, Authenticated } from '@csms/auth';
-import { Page } from '@csms/common';
+import { Page, PageQueryDto } from '@csms/common';
 import {
   InviteSiteOwnerDto,
   RejectSiteOwnerDto,
   SiteOwnerDetailView,
+  SiteOwnerInvitationListView,
   SiteOwnerInvitationView,
   SiteOwnerListView,
   SiteOwnerProfileView,
@@ -43,6 +45,32 @@ export class SiteOwnersController {
     @Body() dto: InviteSiteOwnerDto,
   ): Promise<SiteOwnerInvitationView> {
     return this.invitations.invite(auth, dto);
+  }
+
+  @Get('invitations')
+  @Authenticated({ permission: 'site_owners.read' })
+  @ApiOperation({ summary: 'List site owner invitations, newest first' })
+  @ApiOkResponse({ type: SiteOwnerInvitationListView })
+  listInvitations(
+    @Auth() auth: AuthContext,
+    @Param('org_id') _orgId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<SiteOwnerInvitationView>> {
+    return this.invitations.list(auth, query);
+  }
+
+  @Delete('invitations/:invitation_id')
+  @Authenticated({ permission: 'site_owners.manage' })
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a pending site owner invitation; its link stops working' })
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiConflictResponse({ description: '`invitation_already_accepted`' })
+  async revokeInvitation(
+    @Auth() auth: AuthContext,
+    @Param('org_id') _orgId: string,
+    @Param('invitation_id') invitationId: string,
+  ): Promise<void> {
+    await this.invitations.revoke(auth, invitationId);
   }
 
   @Get()

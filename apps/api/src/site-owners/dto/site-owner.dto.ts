@@ -229,6 +229,13 @@ export class SiteOwnerInvitationView {
   @ApiProperty() created_at: string;
 }
 
+export class SiteOwnerInvitationListView {
+  @ApiProperty({ type: [SiteOwnerInvitationView] }) data: SiteOwnerInvitationView[];
+  @ApiProperty() total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}
+
 export class AcceptedSiteOwnerInvitationView {
   @ApiProperty({ type: SiteOwnerProfileView }) site_owner: SiteOwnerProfileView;
   @ApiProperty({ type: [SiteOwnerProjectView] }) projects: SiteOwnerProjectView[];
