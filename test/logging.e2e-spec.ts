@@ -29,6 +29,11 @@ describe('structured logs', () => {
       .send({ email: owner.email, password: 'my very secret password 42' });
     await api.http().get(`/api/v1/site-owner/accept-invitation/${owner.token}`);
     await api.http().get(`/api/v1/anything?token=${key.key}`);
+    // The site-owner acceptance link carries its token in the path, whatever the token looks like.
+    await api
+      .http()
+      .post('/api/v1/site-owner/accept-invitation/plain-path-secret-4711')
+      .send({ first_name: 'A', last_name: 'B', password: 'correct horse battery staple' });
 
     const log = readFileSync(logFile, 'utf8');
     const lines = log
@@ -47,5 +52,7 @@ describe('structured logs', () => {
     expect(log).not.toContain(key.key.slice(8));
     expect(log).not.toContain('my very secret password 42');
     expect(log).toContain('accept-invitation/[REDACTED]');
+    expect(log).not.toContain('plain-path-secret-4711');
+    expect(lines.some((l) => l.req?.url === '/api/v1/site-owner/accept-invitation/[REDACTED]')).toBe(true);
   });
 });

@@ -98,3 +98,10 @@ export function invitationToken(mail: CapturedMail): string {
   if (!match) throw new Error(`no invitation link in: ${mail.text.slice(0, 500)}`);
   return match[1];
 }
+
+/** The token of a site-owner invitation email (it sits in the path of the acceptance link). */
+export function siteOwnerInvitationToken(mail: CapturedMail): string {
+  const match = /site-owner\/accept-invitation\/(csms_inv_[A-Za-z0-9_-]+)/.exec(mail.text);
+  if (!match) throw new Error(`no site owner invitation link in: ${mail.text.slice(0, 500)}`);
+  return match[1];
+}

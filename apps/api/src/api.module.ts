@@ -26,6 +26,8 @@ import { ManagementModule } from './management/management.module';
 import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { ProjectsModule } from './projects/projects.module';
+import { SiteOwnersModule } from './site-owners/site-owners.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { ReservationsModule } from './reservations/reservations.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -63,6 +65,8 @@ export class ApiModule {
         InvitationsModule,
         NotificationsModule,
         ManagementModule,
+        ProjectsModule,
+        SiteOwnersModule,
         ChargePointsModule,
         IdTagsModule,
         SessionsModule,

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { Problems, isId } from '@csms/common';
+import type { UserKind } from '@csms/domain';
 import { AUTH_METADATA, AuthRequirement } from './decorators';
 import { AuthenticationService } from './authentication.service';
 import { AuthContext, Principal } from './principal';
@@ -17,6 +18,12 @@ export function extractToken(req: Pick<Request, 'headers'>): string | null {
   if (typeof apiKey === 'string' && apiKey.trim()) return apiKey.trim();
   return null;
 }
+
+/**
+ * Organization-scoped routes act through a membership role: site owners (external partners) never
+ * reach them, even if a membership were ever created for them by mistake.
+ */
+const ORGANIZATION_USER_KINDS: UserKind[] = ['staff'];
 
 /**
  * The one guard: authenticates the caller, resolves the organization the request acts on, and checks
@@ -63,6 +70,12 @@ export class AuthGuard implements CanActivate {
           : 'Only API keys may call this endpoint',
         principal.kind === 'api_key' ? 'api_key_not_allowed' : 'forbidden',
       );
+    }
+    if (principal.kind === 'user') {
+      const kinds = requirement.userKinds ?? (requirement.organization ? ORGANIZATION_USER_KINDS : undefined);
+      if (kinds && !kinds.includes(principal.userKind)) {
+        throw Problems.forbidden('This endpoint is not available to your kind of account', 'forbidden');
+      }
     }
     if (!requirement.organization) {
       req.auth = new AuthContext(

@@ -8,6 +8,7 @@ import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
 } from '@nestjs/swagger';
+import type { UserKind } from '@csms/domain';
 import type { Permission } from './permissions';
 import { AuthContext } from './principal';
 
@@ -22,12 +23,15 @@ export interface AuthRequirement {
   organization: boolean;
   /** Which kinds of caller may use the route. */
   principals: Array<'user' | 'api_key'>;
+  /** Which kinds of user may use the route (any when absent; org-scoped routes: staff only). */
+  userKinds?: UserKind[];
 }
 
 export interface AuthenticatedOptions {
   permission?: Permission;
   organization?: boolean;
   principals?: Array<'user' | 'api_key'>;
+  userKinds?: UserKind[];
 }
 
 /**
@@ -40,6 +44,7 @@ export function Authenticated(options: AuthenticatedOptions = {}): MethodDecorat
     permission: options.permission,
     organization: options.organization ?? options.permission !== undefined,
     principals: options.principals ?? ['user', 'api_key'],
+    userKinds: options.userKinds,
   };
   const decorators: Array<ClassDecorator | MethodDecorator> = [
     SetMetadata(AUTH_METADATA, requirement),

@@ -29,6 +29,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(detail);
   });
 
+  it('reads the site-owner document settings and requires BANK_DETAILS_KEY in production', () => {
+    const config = loadConfig({
+      SITE_OWNER_DOCUMENTS_DIR: '/srv/docs',
+      SITE_OWNER_DOCUMENT_MAX_BYTES: '2048',
+    });
+    expect(config.siteOwners.documentsDir).toBe('/srv/docs');
+    expect(config.siteOwners.documentMaxBytes).toBe(2048);
+    expect(config.siteOwners.bankDetailsKey).toHaveLength(32);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/BANK_DETAILS_KEY is required/);
+    expect(() => loadConfig({ BANK_DETAILS_KEY: 'abc' })).toThrow(/BANK_DETAILS_KEY must be 64 hex/);
+    const key = 'ab'.repeat(32);
+    expect(
+      loadConfig({ NODE_ENV: 'production', BANK_DETAILS_KEY: key }).siteOwners.bankDetailsKey.toString('hex'),
+    ).toBe(key);
+  });
+
   it('names every bad variable in one error', () => {
     let error: ConfigError | undefined;
     try {

@@ -70,8 +70,18 @@ export interface AppConfig {
     /** How often the api expires overdue reservations and settles pending ones from Postgres; 0 turns the timer off. */
     sweepIntervalSeconds: number;
   };
+  siteOwners: {
+    /** Where uploaded onboarding documents are written (generated names). */
+    documentsDir: string;
+    documentMaxBytes: number;
+    /** AES-256 key (64 hex characters) that encrypts stored IBANs. */
+    bankDetailsKey: Buffer;
+  };
   log: { level: string; file?: string };
 }
+
+/** Development/test only: production must set BANK_DETAILS_KEY. */
+const DEVELOPMENT_BANK_DETAILS_KEY = '637363736d73646576656c6f706d656e746f6e6c796b657930303030303030ff';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -139,6 +149,17 @@ class Reader {
     }
     return raw as T;
   }
+}
+
+function bankDetailsKey(r: Reader, nodeEnv: AppConfig['nodeEnv']): Buffer {
+  const raw = r.optional('BANK_DETAILS_KEY');
+  if (raw === undefined && nodeEnv === 'production') {
+    r.problems.push('BANK_DETAILS_KEY is required in production (64 hex characters)');
+  }
+  const hex = raw ?? DEVELOPMENT_BANK_DETAILS_KEY;
+  if (!/^[0-9a-fA-F]{64}$/.test(hex))
+    r.problems.push('BANK_DETAILS_KEY must be 64 hex characters (32 bytes)');
+  return Buffer.from(hex.padEnd(64, '0').slice(0, 64), 'hex');
 }
 
 /** Only the TypeORM CLI falls back to this; the apps take DATABASE_URL or run embedded. */
@@ -224,6 +245,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reservations: {
       maxSeconds: r.int('RESERVATION_MAX_SECONDS', 24 * 3600, 60, 90 * 24 * 3600),
       sweepIntervalSeconds: r.int('RESERVATION_SWEEP_INTERVAL_SECONDS', 30, 0, 3600),
+    },
+    siteOwners: {
+      documentsDir: r.string('SITE_OWNER_DOCUMENTS_DIR', './data/documents'),
+      documentMaxBytes: r.int('SITE_OWNER_DOCUMENT_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      bankDetailsKey: bankDetailsKey(r, nodeEnv),
     },
     log: {
       level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

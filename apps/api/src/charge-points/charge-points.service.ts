@@ -5,6 +5,7 @@ import { Clock, Page, PageQueryDto, Problems, page, pageParams } from '@csms/com
 import { AuthContext, hashChargerPassword } from '@csms/auth';
 import { ChargePoint, ChargePointEvent, Connector, OcppMessage, StatusHistoryEntry } from '@csms/domain';
 import { ConnectionRegistry } from '@csms/queues';
+import { ProjectsService } from '../projects/projects.service';
 import { ChargePointHooks } from './charge-point-hooks.service';
 import { iso, toChargePointView } from './charge-point.mapper';
 import {
@@ -30,6 +31,7 @@ export class ChargePointsService {
     private readonly clock: Clock,
     private readonly registry: ConnectionRegistry,
     private readonly hooks: ChargePointHooks,
+    private readonly projects: ProjectsService,
   ) {}
 
   /** The caller's live (not decommissioned) charge point, or 404. */
@@ -42,6 +44,7 @@ export class ChargePointsService {
   }
 
   async create(auth: AuthContext, dto: CreateChargePointDto): Promise<ChargePointView> {
+    if (dto.project_id) await this.projects.findOwned(auth.orgId, dto.project_id);
     const now = this.clock.now();
     const result = await this.db
       .createQueryBuilder()
@@ -141,7 +144,10 @@ export class ChargePointsService {
     if (dto.registration_status !== undefined) changes.registrationStatus = dto.registration_status;
     if (dto.security_profile !== undefined) changes.securityProfile = dto.security_profile;
     if (dto.location !== undefined) changes.location = dto.location;
-    if (dto.project_id !== undefined) changes.projectId = dto.project_id;
+    if (dto.project_id !== undefined) {
+      if (dto.project_id) await this.projects.findOwned(auth.orgId, dto.project_id);
+      changes.projectId = dto.project_id;
+    }
     if (Object.keys(changes).length) {
       await this.db.getRepository(ChargePoint).update({ id: cp.id, organizationId: auth.orgId }, changes);
     }

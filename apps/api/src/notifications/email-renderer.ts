@@ -1,4 +1,4 @@
-import type { Invitation, Organization } from '@csms/domain';
+import type { Invitation, Organization, SiteOwner, SiteOwnerInvitation } from '@csms/domain';
 import type { MailMessage } from './mailer.service';
 
 const escapeHtml = (s: string) =>
@@ -28,4 +28,53 @@ export function renderInvitationEmail(
     `${escapeHtml(invitation.role)}.</p><p><a href="${escapeHtml(link)}">Accept the invitation</a></p>` +
     `<p>The link can be used once and expires on ${expires}.</p>`;
   return { to: invitation.email, subject, text, html };
+}
+
+/** The token sits in the path, as the API documents it; request logs redact it. */
+export function siteOwnerInvitationLink(publicUrl: string, token: string): string {
+  return `${publicUrl}/api/v1/site-owner/accept-invitation/${encodeURIComponent(token)}`;
+}
+
+export function renderSiteOwnerInvitationEmail(
+  invitation: SiteOwnerInvitation,
+  organization: Organization,
+  link: string,
+): MailMessage {
+  const expires = invitation.expiresAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  const sites =
+    invitation.projectIds.length === 1 ? 'a charging site' : `${invitation.projectIds.length} charging sites`;
+  const subject = `${organization.name} invites you to host ${sites}`;
+  const text = [
+    `${organization.name} invites you to join its network as the site owner of ${sites}.`,
+    '',
+    `Accept the invitation and start your onboarding: ${link}`,
+    '',
+    `The link can be used once and expires on ${expires}.`,
+    'If you did not expect this invitation, ignore this email.',
+  ].join('\n');
+  const html =
+    `<p><strong>${escapeHtml(organization.name)}</strong> invites you to join its network as the site owner of ` +
+    `${escapeHtml(sites)}.</p><p><a href="${escapeHtml(link)}">Accept the invitation</a></p>` +
+    `<p>The link can be used once and expires on ${expires}.</p>`;
+  return { to: invitation.email, subject, text, html };
+}
+
+export function renderSiteOwnerSubmittedEmail(
+  to: string,
+  owner: SiteOwner,
+  organization: Organization,
+  publicUrl: string,
+): MailMessage {
+  const who = owner.companyName ?? owner.user?.email ?? owner.id;
+  const url = `${publicUrl}/api/v1/organizations/${organization.id}/site-owners/${owner.id}`;
+  const subject = `Site owner ${who} completed onboarding: approval needed`;
+  const text = [
+    `${who} (${owner.user?.email ?? 'site owner'}) has submitted their onboarding to ${organization.name}.`,
+    '',
+    `Review their details and documents, then approve or reject: ${url}`,
+  ].join('\n');
+  const html =
+    `<p>${escapeHtml(who)} has submitted their onboarding to <strong>${escapeHtml(organization.name)}</strong>.</p>` +
+    `<p>Review their details and documents, then approve or reject: <code>${escapeHtml(url)}</code></p>`;
+  return { to, subject, text, html };
 }

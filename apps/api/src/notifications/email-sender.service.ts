@@ -1,10 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
-import { Invitation, Organization, OutboundEmail } from '@csms/domain';
+import { Invitation, Organization, OutboundEmail, SiteOwner, SiteOwnerInvitation } from '@csms/domain';
 import { TOKEN_PREFIX, generateToken, hashToken } from '@csms/auth';
 import { MailerService, MailMessage } from './mailer.service';
-import { invitationLink, renderInvitationEmail } from './email-renderer';
+import {
+  invitationLink,
+  renderInvitationEmail,
+  renderSiteOwnerInvitationEmail,
+  renderSiteOwnerSubmittedEmail,
+  siteOwnerInvitationLink,
+} from './email-renderer';
 
 export type SendOutcome = 'sent' | 'already_sent' | 'cancelled';
 
@@ -29,6 +35,14 @@ export class EmailSenderService {
     if (peek.status !== 'pending') return 'cancelled';
     return this.db.transaction(async (manager) => {
       const invitation = peek.invitationId ? await this.lockInvitation(manager, peek.invitationId) : null;
+      const siteOwnerInvitation = peek.siteOwnerInvitationId
+        ? await manager
+            .getRepository(SiteOwnerInvitation)
+            .createQueryBuilder('i')
+            .setLock('pessimistic_write')
+            .where('i.id = :id', { id: peek.siteOwnerInvitationId })
+            .getOne()
+        : null;
       const email = await manager
         .getRepository(OutboundEmail)
         .createQueryBuilder('e')
@@ -37,7 +51,7 @@ export class EmailSenderService {
         .getOne();
       if (!email || email.status === 'sent') return 'already_sent';
       if (email.status !== 'pending') return 'cancelled';
-      const message = await this.render(manager, email, invitation);
+      const message = await this.render(manager, email, invitation, siteOwnerInvitation);
       if (!message) {
         await manager.update(OutboundEmail, { id: email.id }, { status: 'cancelled', lastError: 'obsolete' });
         return 'cancelled';
@@ -86,6 +100,7 @@ export class EmailSenderService {
     manager: EntityManager,
     email: OutboundEmail,
     invitation: Invitation | null,
+    siteOwnerInvitation: SiteOwnerInvitation | null,
   ): Promise<MailMessage | null> {
     switch (email.template) {
       case 'invitation': {
@@ -104,6 +119,26 @@ export class EmailSenderService {
           organization,
           invitationLink(this.config.api.publicUrl, token),
         );
+      }
+      case 'site_owner_invitation': {
+        const inv = siteOwnerInvitation;
+        if (!inv || inv.status !== 'pending' || inv.expiresAt.getTime() <= this.clock.nowMs()) return null;
+        const organization = await manager.findOneByOrFail(Organization, { id: inv.organizationId });
+        const token = generateToken(TOKEN_PREFIX.invitation);
+        await manager.update(SiteOwnerInvitation, { id: inv.id }, { tokenHash: hashToken(token) });
+        return renderSiteOwnerInvitationEmail(
+          inv,
+          organization,
+          siteOwnerInvitationLink(this.config.api.publicUrl, token),
+        );
+      }
+      case 'site_owner_submitted': {
+        const owner = email.siteOwnerId
+          ? await manager.findOne(SiteOwner, { where: { id: email.siteOwnerId }, relations: { user: true } })
+          : null;
+        if (!owner || owner.status !== 'approval_pending') return null;
+        const organization = await manager.findOneByOrFail(Organization, { id: owner.organizationId });
+        return renderSiteOwnerSubmittedEmail(email.recipient, owner, organization, this.config.api.publicUrl);
       }
       default:
         throw new Error(`No renderer for email template ${String(email.template)}`);

@@ -18,7 +18,7 @@ export class OrganizationsController {
   constructor(private readonly organizations: OrganizationsService) {}
 
   @Post()
-  @Authenticated({ principals: ['user'] })
+  @Authenticated({ principals: ['user'], userKinds: ['staff'] })
   @ApiOperation({
     summary: 'Create an organization; the signed-in caller becomes its owner (not with an API key)',
   })

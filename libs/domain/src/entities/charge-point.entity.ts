@@ -9,6 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Organization } from './organization.entity';
+import { Project } from './project.entity';
 
 export const OCPP_VERSIONS = ['1.6', '2.0.1'] as const;
 export type OcppVersion = (typeof OCPP_VERSIONS)[number];
@@ -25,6 +26,7 @@ export const CHARGE_POINT_ID_PATTERN = /^[A-Za-z0-9*_=:+|@.-]{1,48}$/;
  */
 @Entity('charge_points')
 @Index('charge_points_org_idx', ['organizationId', 'createdAt'])
+@Index('charge_points_project_idx', ['projectId'])
 export class ChargePoint {
   /** The OCPP identity, e.g. `cp_001`. */
   @PrimaryColumn({ type: 'varchar', length: 48 })
@@ -59,6 +61,11 @@ export class ChargePoint {
 
   @Column({ type: 'varchar', length: 40, nullable: true })
   projectId: string | null;
+
+  /** A project with charge points cannot be deleted. */
+  @ManyToOne(() => Project, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'project_id' })
+  project?: Project | null;
 
   /** Salted hash of the charger's Basic-auth password (see libs/auth chargerPassword helpers). */
   @Column({ type: 'varchar', length: 200, nullable: true, select: false })

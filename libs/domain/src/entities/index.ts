@@ -13,7 +13,11 @@ import { MeterValue } from './meter-value.entity';
 import { OcppMessage } from './ocpp-message.entity';
 import { Organization } from './organization.entity';
 import { OutboundEmail } from './outbound-email.entity';
+import { Project } from './project.entity';
 import { Reservation } from './reservation.entity';
+import { SiteOwnerDocument } from './site-owner-document.entity';
+import { SiteOwnerInvitation } from './site-owner-invitation.entity';
+import { SiteOwner } from './site-owner.entity';
 import { StatusHistoryEntry } from './status-history.entity';
 import { TransactionEventRecord } from './transaction-event.entity';
 import { UserToken } from './user-token.entity';
@@ -38,7 +42,11 @@ export * from './meter-value.entity';
 export * from './ocpp-message.entity';
 export * from './organization.entity';
 export * from './outbound-email.entity';
+export * from './project.entity';
 export * from './reservation.entity';
+export * from './site-owner-document.entity';
+export * from './site-owner-invitation.entity';
+export * from './site-owner.entity';
 export * from './status-history.entity';
 export * from './transaction-event.entity';
 export * from './user-token.entity';
@@ -73,4 +81,8 @@ export const ENTITIES = [
   ChargerConnection,
   ExpiringCounter,
   Lease,
+  Project,
+  SiteOwner,
+  SiteOwnerInvitation,
+  SiteOwnerDocument,
 ];

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 
 export const OUTBOUND_EMAIL_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
 export type OutboundEmailStatus = (typeof OUTBOUND_EMAIL_STATUSES)[number];
-export type OutboundEmailTemplate = 'invitation';
+export type OutboundEmailTemplate = 'invitation' | 'site_owner_invitation' | 'site_owner_submitted';
 
 /**
  * The email outbox: a message is a row, written in the transaction of the change that causes it,
@@ -11,6 +11,7 @@ export type OutboundEmailTemplate = 'invitation';
 @Entity('outbound_emails')
 @Index('outbound_emails_pending_idx', ['createdAt'], { where: `status = 'pending'` })
 @Index('outbound_emails_invitation_idx', ['invitationId'])
+@Index('outbound_emails_site_owner_invitation_idx', ['siteOwnerInvitationId'])
 export class OutboundEmail {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   id: string;
@@ -26,6 +27,13 @@ export class OutboundEmail {
 
   @Column({ type: 'varchar', length: 40, nullable: true })
   invitationId: string | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  siteOwnerInvitationId: string | null;
+
+  /** The site owner an operator notification is about. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  siteOwnerId: string | null;
 
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   status: OutboundEmailStatus;

@@ -5,6 +5,7 @@ import { Gateway1795344184974 } from './1795344184974-gateway';
 import { Commands1795345196503 } from './1795345196503-commands';
 import { Reservations1795346563698 } from './1795346563698-reservations';
 import { EmbeddedCoordination1795346943895 } from './1795346943895-embedded-coordination';
+import { SiteOwners1795348602158 } from './1795348602158-site-owners';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: Function[] = [
   Commands1795345196503,
   Reservations1795346563698,
   EmbeddedCoordination1795346943895,
+  SiteOwners1795348602158,
 ];
