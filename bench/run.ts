@@ -7,6 +7,7 @@
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { Client } from 'pg';
 import { hashChargerPassword } from '@csms/auth';
 import { BenchCharger, bootNotification, meterValues } from './lib/charger';
@@ -168,71 +169,109 @@ async function scenarioConnect(target: Target, args: Args) {
   };
 }
 
-async function scenarioSteady(target: Target, args: Args) {
+/** Meter values the gateway persisted: one billing-register sample per periodic MeterValues message, and all samples. */
+async function countPersisted(databaseUrl: string): Promise<{ messages: number; samples: number }> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      `SELECT count(*) FILTER (WHERE measurand = 'Energy.Active.Import.Register' AND context = 'Sample.Periodic')::int AS messages,
+              count(*) FILTER (WHERE context = 'Sample.Periodic')::int AS samples
+       FROM meter_values`,
+    );
+    return rows[0];
+  } finally {
+    await db.end();
+  }
+}
+
+async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) {
   const run = await connectAll(target, args);
+  const txIds: Array<number | undefined> = new Array(args.chargers);
+  const energy = new Float64Array(args.chargers);
+  const start = async (i: number) => {
+    const charger = run.chargers[i];
+    const res = await charger.call('StartTransaction', {
+      connectorId: 1,
+      idTag: `TAG${i}`,
+      meterStart: Math.round(energy[i]),
+      timestamp: new Date().toISOString(),
+    });
+    txIds[i] = res.transactionId;
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+  };
+  const stop = async (i: number) => {
+    const charger = run.chargers[i];
+    await charger.call('StopTransaction', {
+      transactionId: txIds[i],
+      meterStop: Math.round(energy[i]),
+      timestamp: new Date().toISOString(),
+      idTag: `TAG${i}`,
+    });
+    txIds[i] = undefined;
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+  };
+  // Warm-up (not measured): every charger is in a transaction before the steady state begins.
+  await forEachLimited(run.chargers.length, args.concurrency, async (i) => {
+    if (run.chargers[i].connected) await start(i).catch((err) => run.errors.push(`start: ${err.message}`));
+  });
+  run.latencies.clear(); // the steady state only
   const sampler = new ProcessSampler(target.pid);
   sampler.start();
-  const meter = new Latencies();
   const counts = { meterValues: 0, starts: 0, stops: 0 };
-  const deadline = performance.now() + args.duration * 1000;
+  const started = performance.now();
+  const deadline = started + args.duration * 1000;
   const intervalMs = 1000 / args.rate;
   await Promise.all(
     run.chargers.map(async (charger, i) => {
       if (!charger.connected) return;
-      await sleep(Math.random() * intervalMs);
-      let energy = 0;
-      let txId: number | undefined;
-      let sent = 0;
-      while (performance.now() < deadline && charger.connected) {
+      let next = started + Math.random() * intervalMs;
+      // Transactions end after 20 MeterValues, at staggered points so stops and starts spread evenly.
+      let sent = Math.floor(Math.random() * 20);
+      while (charger.connected) {
+        await sleep(Math.max(0, next - performance.now()));
+        if (performance.now() >= deadline) break;
+        next += intervalMs;
         try {
-          if (txId === undefined) {
-            const res = await charger.call('StartTransaction', {
-              connectorId: 1,
-              idTag: `TAG${i}`,
-              meterStart: Math.round(energy),
-              timestamp: new Date().toISOString(),
-            });
-            txId = res.transactionId;
-            counts.starts++;
-            await charger.call('StatusNotification', {
-              connectorId: 1,
-              errorCode: 'NoError',
-              status: 'Charging',
-            });
-          }
-          const t0 = performance.now();
-          energy += 90;
-          await charger.call('MeterValues', meterValues(1, txId, energy));
-          meter.record('MeterValues', performance.now() - t0);
+          energy[i] += 90;
+          await charger.call('MeterValues', meterValues(1, txIds[i], energy[i]));
           counts.meterValues++;
           if (++sent % 20 === 0) {
-            await charger.call('StopTransaction', {
-              transactionId: txId,
-              meterStop: Math.round(energy),
-              timestamp: new Date().toISOString(),
-              idTag: `TAG${i}`,
-            });
-            await charger.call('StatusNotification', {
-              connectorId: 1,
-              errorCode: 'NoError',
-              status: 'Available',
-            });
-            txId = undefined;
+            await stop(i);
             counts.stops++;
+            await start(i);
+            counts.starts++;
           }
         } catch (err) {
           run.errors.push(`${identity(i)}: ${(err as Error).message}`);
         }
-        await sleep(Math.max(0, intervalMs - 1));
       }
     }),
   );
+  const seconds = (performance.now() - started) / 1000;
   const proc = sampler.stop();
+  const connected = run.chargers.filter((c) => c.connected).length;
   await closeAll(run);
+  // Every acknowledged MeterValues must be in the database exactly once (the CALLRESULT follows the commit).
+  const persisted = databaseUrl ? await countPersisted(databaseUrl) : undefined;
+  if (persisted && persisted.messages !== counts.meterValues) {
+    run.errors.push(`persisted ${persisted.messages} MeterValues, acknowledged ${counts.meterValues}`);
+  }
+  if (persisted && persisted.samples !== persisted.messages * 10) {
+    run.errors.push(`persisted ${persisted.samples} samples for ${persisted.messages} MeterValues`);
+  }
   return {
-    connected: run.chargers.length,
-    meter_values_per_s: counts.meterValues / args.duration,
-    messages_per_s: run.latencies.count() / args.duration,
+    connected,
+    meter_values_acknowledged: counts.meterValues,
+    meter_values_per_s: counts.meterValues / seconds,
+    ...(persisted
+      ? {
+          meter_values_persisted: persisted.messages,
+          persisted_per_s: persisted.messages / seconds,
+          samples_persisted_per_s: persisted.samples / seconds,
+        }
+      : {}),
+    messages_per_s: run.latencies.count() / seconds,
     transactions_started: counts.starts,
     transactions_stopped: counts.stops,
     latencies: run.latencies.all(),
@@ -334,7 +373,7 @@ async function main(): Promise<void> {
         report.csms = await scenarioConnect(target, args);
         break;
       case 'steady':
-        report.csms = await scenarioSteady(target, args);
+        report.csms = await scenarioSteady(target, args, stack.databaseUrl);
         break;
       case 'storm':
         report.csms = await scenarioStorm(target, args);
@@ -386,7 +425,9 @@ function print(report: Record<string, any>): void {
   );
   if (ours.process)
     console.log(
-      `gateway: max RSS ${ours.process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.process.cpuPercent.toFixed(0)}% of a core`,
+      `gateway: max RSS ${ours.process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.process.cpuPercent.toFixed(0)}% of a core; ` +
+        `load generator ${ours.process.generatorCpuPercent.toFixed(0)}%, Postgres ${ours.process.postgresCpuPercent.toFixed(0)}%, ` +
+        `machine ${ours.process.machineCpuPercent.toFixed(0)}% of ${cpus().length} cores`,
     );
   console.log(
     `errors: ${ours.errors?.length ?? 0}${ours.errors?.length ? ` (first: ${ours.errors[0]})` : ''}`,

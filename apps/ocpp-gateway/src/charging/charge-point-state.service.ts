@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock, newId } from '@csms/common';
 import { RegistrationStatus } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
+import { WriteBatcher } from './write-batcher';
 
 const LAST_SEEN_WRITE_MS = 60_000;
 
@@ -29,6 +30,19 @@ const cut = (v: string | null | undefined, n: number) => (v == null ? null : v.s
 /** Charger-level state written by the gateway: boot data, liveness, connector status. */
 @Injectable()
 export class ChargePointStateService {
+  /** `last_seen_at` of many chargers in one UPDATE. */
+  private readonly lastSeen = new WriteBatcher<{ id: string; at: Date }>(
+    async (items) => {
+      await this.db.query(
+        `UPDATE charge_points c SET last_seen_at = v.at
+         FROM unnest($1::varchar[], $2::timestamptz[]) AS v(id, at)
+         WHERE c.id = v.id AND (c.last_seen_at IS NULL OR c.last_seen_at < v.at)`,
+        [items.map((i) => i.id), items.map((i) => i.at)],
+      );
+    },
+    { maxBatch: 1000, maxConcurrent: 1 },
+  );
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
@@ -63,10 +77,7 @@ export class ChargePointStateService {
     const now = this.clock.now();
     if (!force && now.getTime() - connection.lastSeenWrittenMs < LAST_SEEN_WRITE_MS) return;
     connection.lastSeenWrittenMs = now.getTime();
-    await this.db.query(`UPDATE charge_points SET last_seen_at = $2 WHERE id = $1`, [
-      connection.chargePointId,
-      now,
-    ]);
+    await this.lastSeen.add({ id: connection.chargePointId, at: now });
   }
 
   /**
