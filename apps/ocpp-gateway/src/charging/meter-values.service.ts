@@ -40,8 +40,8 @@ interface MeterWrite {
 export class MeterValuesService {
   /** MeterValues of many chargers written together: one INSERT and one recompute per batch. */
   private readonly batcher = new WriteBatcher<MeterWrite>((writes) => this.writeBatch(writes), {
-    maxBatch: 400,
-    maxConcurrent: 3,
+    maxBatch: 1000,
+    maxConcurrent: 4,
   });
 
   constructor(
