@@ -9,6 +9,7 @@ import { QueuesModule } from '@csms/queues';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { ChargePointsModule } from './charge-points/charge-points.module';
+import { CommandsModule } from './commands/commands.module';
 import { HealthController } from './health/health.controller';
 import { IdTagsModule } from './id-tags/id-tags.module';
 import { IdentityModule } from './identity/identity.module';
@@ -55,6 +56,7 @@ export class ApiModule {
         ChargePointsModule,
         IdTagsModule,
         SessionsModule,
+        CommandsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

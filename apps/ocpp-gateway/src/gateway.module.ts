@@ -2,8 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, AppConfigModule, Env, HealthModule, loggerParams } from '@csms/common';
 import { DomainModule } from '@csms/domain';
-import { QueuesModule } from '@csms/queues';
+import { CommandDispatcher, QueuesModule } from '@csms/queues';
+import { CHARGER_CONNECTIONS } from './commands/charger-connections';
+import { CommandWorkerService } from './commands/command-worker.service';
 import { HealthController } from './health/health.controller';
+import { GatewayChargerConnections } from './commands/gateway-charger-connections';
 import { OcppModule } from './ocpp/ocpp.module';
 
 export interface GatewayModuleOptions {
@@ -28,6 +31,12 @@ export class GatewayModule {
         OcppModule,
       ],
       controllers: [HealthController],
+      providers: [
+        GatewayChargerConnections,
+        { provide: CHARGER_CONNECTIONS, useExisting: GatewayChargerConnections },
+        CommandDispatcher,
+        CommandWorkerService,
+      ],
     };
   }
 }

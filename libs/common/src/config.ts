@@ -37,6 +37,18 @@ export interface AppConfig {
     reconcileIntervalSeconds: number;
   };
   rateLimit: { perMinute: number };
+  commands: {
+    /** How long the api waits for the charger's answer before replying 202 with the command id. */
+    waitMs: number;
+    /** How long a gateway waits for the charger's CALLRESULT. */
+    callTimeoutMs: number;
+    /** Jobs a gateway node works on at once (still one call in flight per charger). */
+    workerConcurrency: number;
+    /** How often the api runs the command reconciler and sweeper; 0 turns the timer off. */
+    sweepIntervalSeconds: number;
+    /** The longest a command may wait for its charger to reconnect. */
+    maxQueueSeconds: number;
+  };
   log: { level: string; file?: string };
 }
 
@@ -167,6 +179,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       reconcileIntervalSeconds: r.int('OUTBOX_RECONCILE_INTERVAL_SECONDS', 60, 0, 86400),
     },
     rateLimit: { perMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000) },
+    commands: {
+      waitMs: r.int('COMMAND_WAIT_MS', 5000, 0, 60_000),
+      callTimeoutMs: r.int('COMMAND_CALL_TIMEOUT_MS', 30_000, 100, 600_000),
+      workerConcurrency: r.int('COMMAND_WORKER_CONCURRENCY', 200, 1, 10_000),
+      sweepIntervalSeconds: r.int('COMMAND_SWEEP_INTERVAL_SECONDS', 30, 0, 3600),
+      maxQueueSeconds: r.int('COMMAND_MAX_QUEUE_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    },
     log: {
       level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
       file: r.optional('LOG_FILE'),

@@ -4,3 +4,4 @@ export * from './queues.module';
 export * from './connection-registry';
 export * from './notifications';
 export * from './gateway-control';
+export * from './commands';

@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@csms/common';
 import { DEFAULT_JOB_OPTIONS } from './queue-names';
 import { ConnectionRegistry } from './connection-registry';
+import { CommandProducer } from './commands/command-producer';
 import { REDIS, createRedis, redisConnectionOptions } from './redis';
 
 /**
@@ -36,8 +37,9 @@ export class QueuesModule implements OnApplicationShutdown {
           useFactory: (config: AppConfig) => createRedis(config.redis.url, `${serviceName}`),
         },
         ConnectionRegistry,
+        CommandProducer,
       ],
-      exports: [REDIS, BullModule, ConnectionRegistry],
+      exports: [REDIS, BullModule, ConnectionRegistry, CommandProducer],
     };
   }
 

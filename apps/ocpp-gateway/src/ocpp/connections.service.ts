@@ -30,6 +30,8 @@ export interface ChargerConnection {
 
 export interface ConnectionEvents {
   connected: [ChargerConnection];
+  /** After `connected`, once the connection is in the node registry (commands can be routed to it). */
+  registered: [ChargerConnection];
   disconnected: [ChargerConnection];
 }
 

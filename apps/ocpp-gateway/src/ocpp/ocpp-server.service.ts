@@ -208,6 +208,9 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
   private async afterConnect(connection: ChargerConnection): Promise<void> {
     try {
       await this.registry.register(connection.chargePointId, this.nodeId);
+      if (this.connections.connection(connection.chargePointId) === connection) {
+        this.connections.emit('registered', connection);
+      }
       await this.db.query(
         `UPDATE charge_points SET connected_ocpp_version = $2, last_connected_at = $3, last_seen_at = $3 WHERE id = $1`,
         [connection.chargePointId, connection.version, connection.connectedAt],

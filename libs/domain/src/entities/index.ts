@@ -7,6 +7,7 @@ import { Connector } from './connector.entity';
 import { Evse } from './evse.entity';
 import { IdTag } from './id-tag.entity';
 import { Invitation } from './invitation.entity';
+import { Command } from './command.entity';
 import { Membership } from './membership.entity';
 import { MeterValue } from './meter-value.entity';
 import { OcppMessage } from './ocpp-message.entity';
@@ -26,6 +27,7 @@ export * from './connector.entity';
 export * from './evse.entity';
 export * from './id-tag.entity';
 export * from './invitation.entity';
+export * from './command.entity';
 export * from './membership.entity';
 export * from './meter-value.entity';
 export * from './ocpp-message.entity';
@@ -55,4 +57,5 @@ export const ENTITIES = [
   TransactionEventRecord,
   ChargePointEvent,
   OcppMessage,
+  Command,
 ];

@@ -2,6 +2,7 @@ import { Foundation1795343479236 } from './1795343479236-foundation';
 import { ChargePoints1795343933446 } from './1795343933446-charge-points';
 import { Organizations1795344178196 } from './1795344178196-organizations';
 import { Gateway1795344184974 } from './1795344184974-gateway';
+import { Commands1795345196503 } from './1795345196503-commands';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: Function[] = [
   ChargePoints1795343933446,
   Organizations1795344178196,
   Gateway1795344184974,
+  Commands1795345196503,
 ];

@@ -1,0 +1,198 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Job, Worker, type ConnectionOptions } from 'bullmq';
+import { TimeoutError } from 'ocpp-rpc';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
+import { Command, CommandState } from '@csms/domain';
+import {
+  CommandDispatcher,
+  CommandMappingError,
+  ConnectionRegistry,
+  SEND_COMMAND_JOB,
+  SendCommandJob,
+  gatewayNodeQueue,
+  isCommandAction,
+  newOcppRequestId,
+  ocppSchemaError,
+  redisConnectionOptions,
+  toOcppCall,
+} from '@csms/queues';
+import { ChargerLines } from './charger-lines';
+import { CHARGER_CONNECTIONS, ChargerConnections, versionOfProtocol } from './charger-connections';
+
+/** CALLRESULT statuses that mean the charger declined the command. */
+const REJECTING_STATUSES = new Set(['Rejected', 'NotSupported']);
+
+/**
+ * This node's command worker: consumes the node's own queue, sends each command's CALL through the
+ * charger's connection and records the outcome on the row. Many chargers are served at once, but each
+ * charger has one call in flight; its other commands wait in arrival order.
+ */
+@Injectable()
+export class CommandWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('CommandWorker');
+  private readonly nodeId: string;
+  private readonly lines = new ChargerLines();
+  private worker?: Worker<SendCommandJob>;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly registry: ConnectionRegistry,
+    private readonly dispatcher: CommandDispatcher,
+    private readonly clock: Clock,
+    @Inject(CHARGER_CONNECTIONS) private readonly connections: ChargerConnections,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.nodeId = config.gateway.nodeId;
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<SendCommandJob>(gatewayNodeQueue(this.nodeId), (job) => this.process(job), {
+      connection: redisConnectionOptions(this.config.redis.url) as ConnectionOptions,
+      prefix: this.config.redis.queuePrefix,
+      concurrency: this.config.commands.workerConcurrency,
+    });
+    this.worker.on('error', (err) => this.logger.warn({ err }, 'Command worker error'));
+    this.unsubscribe = this.connections.onConnected((chargePointId) => {
+      this.dispatcher
+        .deliverWaiting(chargePointId, this.nodeId)
+        .catch((err) => this.logger.warn({ err, chargePointId }, 'Could not deliver waiting commands'));
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    // Do not wait for calls in flight: the socket closing ends them, and the sweeper fails any
+    // command left `sent` by a node that went away.
+    await this.worker?.close(true).catch(() => undefined);
+  }
+
+  private async process(job: Job<SendCommandJob>): Promise<void> {
+    if (job.name !== SEND_COMMAND_JOB) throw new Error(`No handler for job ${job.name}`);
+    await this.lines.run(job.data.chargePointId, () => this.deliver(job.data.commandId));
+  }
+
+  private async deliver(commandId: string): Promise<void> {
+    const repo = this.db.getRepository(Command);
+    const command = await repo.findOneBy({ id: commandId });
+    // Already sent, answered, moved elsewhere: a duplicate or late job does nothing.
+    if (!command || command.state !== 'queued' || command.nodeId !== this.nodeId) return;
+    if (command.expiresAt && command.expiresAt.getTime() <= this.clock.nowMs()) {
+      await this.dispatcher.route(command); // ends it as timed_out
+      return;
+    }
+
+    // The registry decides when another live node holds the charger (it reconnected there); a
+    // connection on this node is trusted when the registry merely lost its entry.
+    const owner = await this.registry.nodeOf(command.chargePointId);
+    const connection =
+      owner && owner !== this.nodeId ? undefined : this.connections.get(command.chargePointId);
+    if (!connection) {
+      const outcome = await this.dispatcher.route(command);
+      this.logger.log({ command: command.id, outcome, owner }, 'Charger not on this node; command re-routed');
+      return;
+    }
+
+    let { ocppAction, payload } = command;
+    const version = versionOfProtocol(connection.protocol);
+    if (version !== command.ocppVersion) {
+      const remapped = this.remap(command, version);
+      if ('error' in remapped) {
+        await this.dispatcher.finishQueued(command, 'failed', {
+          errorCode: 'ocpp_version_changed',
+          errorReason: remapped.error,
+        });
+        return;
+      }
+      ({ ocppAction, payload } = remapped);
+    }
+    const schemaError = ocppSchemaError(version, ocppAction, payload);
+    if (schemaError) {
+      await this.dispatcher.finishQueued(command, 'failed', {
+        errorCode: 'invalid_payload',
+        errorReason: `The ${ocppAction} payload does not pass the OCPP ${version} schema: ${schemaError}`,
+      });
+      return;
+    }
+
+    const claimed = await repo.update(
+      { id: command.id, state: 'queued', nodeId: this.nodeId, dispatches: command.dispatches },
+      { state: 'sent', sentAt: this.clock.now(), ocppAction, payload, ocppVersion: version },
+    );
+    if (!claimed.affected) return;
+
+    try {
+      const response = (await connection.call(ocppAction, payload, {
+        callTimeoutMs: this.config.commands.callTimeoutMs,
+      })) as Record<string, unknown> | null;
+      const status = typeof response?.status === 'string' ? response.status : undefined;
+      this.logger.debug(
+        { command: command.id, chargePointId: command.chargePointId, ocppAction, status },
+        'Command answered',
+      );
+      await this.finishSent(command.id, status && REJECTING_STATUSES.has(status) ? 'rejected' : 'answered', {
+        response: response ?? {},
+        answeredAt: this.clock.now(),
+      });
+    } catch (err) {
+      const e = err as Error & { rpcErrorCode?: string; rpcErrorMessage?: string };
+      if (e instanceof TimeoutError) {
+        await this.finishSent(command.id, 'timed_out', {
+          errorCode: 'charger_timeout',
+          errorReason: `The charge point did not answer within ${this.config.commands.callTimeoutMs} ms`,
+        });
+      } else if (e.rpcErrorCode) {
+        await this.finishSent(command.id, 'failed', {
+          errorCode: e.rpcErrorCode,
+          errorReason: (e.rpcErrorMessage || e.message || 'CALLERROR').slice(0, 1000),
+          answeredAt: this.clock.now(),
+        });
+      } else {
+        await this.finishSent(command.id, 'failed', {
+          errorCode: 'connection_lost',
+          errorReason: `The call could not complete: ${e.message}`.slice(0, 1000),
+        });
+      }
+    }
+  }
+
+  private remap(
+    command: Command,
+    version: '1.6' | '2.0.1',
+  ): { ocppAction: string; payload: Record<string, unknown> } | { error: string } {
+    if (!isCommandAction(command.action) || !command.request) {
+      return { error: `The charge point reconnected speaking OCPP ${version}` };
+    }
+    try {
+      const previous = command.payload;
+      return toOcppCall(command.action, version, command.request, {
+        requestId:
+          command.remoteStartId ??
+          (typeof previous.requestId === 'number' ? previous.requestId : newOcppRequestId()),
+        transactionId: previous.transactionId as string | number | undefined,
+      });
+    } catch (err) {
+      const reason = err instanceof CommandMappingError ? err.message : String(err);
+      return { error: `The charge point reconnected speaking OCPP ${version}: ${reason}` };
+    }
+  }
+
+  private async finishSent(
+    commandId: string,
+    state: CommandState,
+    fields: Partial<Pick<Command, 'response' | 'errorCode' | 'errorReason' | 'answeredAt'>>,
+  ): Promise<void> {
+    // Only from `sent`: the sweeper may have failed the command meanwhile.
+    await this.db
+      .getRepository(Command)
+      .update({ id: commandId, state: 'sent' }, { state, ...fields })
+      .catch((err) => this.logger.warn({ err, command: commandId }, 'Could not record a command outcome'));
+  }
+}
