@@ -40,8 +40,8 @@ function parseArgs(argv: string[]): Args {
   };
   return {
     scenario,
-    chargers: flag('chargers', scenario === 'commands' ? 1000 : 1000),
-    rate: flag('rate', 0.3),
+    chargers: flag('chargers', 1000),
+    rate: flag('rate', scenario === 'commands' ? 50 : 0.3),
     duration: flag('duration', 30),
     concurrency: flag('concurrency', 200),
     yardstick: !argv.includes('--no-yardstick') && ['connect', 'steady', 'storm'].includes(scenario),
@@ -303,24 +303,53 @@ async function scenarioCommands(stack: Stack, target: Target, args: Args, apiKey
   const run = await connectAll(target, args);
   const e2e = new Latencies();
   const errors: string[] = [];
-  const deadline = performance.now() + args.duration * 1000;
-  let sent = 0;
-  await forEachLimited(Math.min(args.concurrency, 50), Math.min(args.concurrency, 50), async () => {
-    while (performance.now() < deadline) {
-      const i = sent++ % run.chargers.length;
-      const t0 = performance.now();
-      const res = await fetch(`${stack.apiUrl}/api/v1/charge-points/${identity(i)}/actions/trigger-message`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-        body: JSON.stringify({ requested_message: 'Heartbeat' }),
-      });
-      await res.arrayBuffer();
-      if (res.status === 200) e2e.record('command', performance.now() - t0);
-      else if (errors.length < 100) errors.push(`HTTP ${res.status}`);
-    }
-  });
+  // Open loop: commands are sent at --rate per second whatever the answers' latency, to random chargers.
+  const started = performance.now();
+  const total = Math.max(1, Math.round(args.rate * args.duration));
+  const inFlight: Array<Promise<void>> = [];
+  for (let n = 0; n < total; n++) {
+    await sleep(Math.max(0, started + (n * 1000) / args.rate - performance.now()));
+    const i = Math.floor(Math.random() * run.chargers.length);
+    inFlight.push(
+      (async () => {
+        const t0 = performance.now();
+        try {
+          const res = await fetch(
+            `${stack.apiUrl}/api/v1/charge-points/${identity(i)}/actions/trigger-message`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+              body: JSON.stringify({ requested_message: 'Heartbeat' }),
+            },
+          );
+          const body = await res.text();
+          if (res.status === 200) e2e.record('command', performance.now() - t0);
+          else if (errors.length < 100) errors.push(`HTTP ${res.status} ${body.slice(0, 200)}`);
+        } catch (err) {
+          if (errors.length < 100) errors.push((err as Error).message);
+        }
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - started) / 1000;
   await closeAll(run);
-  return { commands_per_s: e2e.count() / args.duration, latencies: e2e.all(), errors };
+  // Where a command's time goes, from the timestamps of its row (created → sent by the gateway → answered).
+  const db = new Client({ connectionString: stack.databaseUrl });
+  await db.connect();
+  const { rows } = await db.query(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at) * 1000) AS queue_ms,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM answered_at - sent_at) * 1000) AS charger_ms
+     FROM commands WHERE answered_at IS NOT NULL`,
+  );
+  await db.end();
+  return {
+    commands_per_s: e2e.count() / seconds,
+    p50_created_to_sent_ms: Number(rows[0].queue_ms),
+    p50_sent_to_answered_ms: Number(rows[0].charger_ms),
+    latencies: e2e.all(),
+    errors,
+  };
 }
 
 async function scenarioRest(stack: Stack, args: Args, apiKey: string) {

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@csms/common';
 import { DEFAULT_JOB_OPTIONS } from './queue-names';
 import { ConnectionRegistry } from './connection-registry';
 import { CommandProducer } from './commands/command-producer';
+import { CommandOutcomes } from './commands/command-outcomes';
 import { REDIS, createRedis, redisConnectionOptions } from './redis';
 
 /**
@@ -38,8 +39,9 @@ export class QueuesModule implements OnApplicationShutdown {
         },
         ConnectionRegistry,
         CommandProducer,
+        CommandOutcomes,
       ],
-      exports: [REDIS, BullModule, ConnectionRegistry, CommandProducer],
+      exports: [REDIS, BullModule, ConnectionRegistry, CommandProducer, CommandOutcomes],
     };
   }
 

@@ -73,7 +73,11 @@ export class MeterValuesService {
     await this.insert(this.rowsOf(connection, samples, target), manager);
   }
 
-  private rowsOf(connection: ChargerConnection, samples: NormalizedSample[], target: SampleTarget): MeterRow[] {
+  private rowsOf(
+    connection: ChargerConnection,
+    samples: NormalizedSample[],
+    target: SampleTarget,
+  ): MeterRow[] {
     const receivedAt = this.clock.now();
     return samples.map((s) => ({
       organizationId: connection.organizationId,

@@ -14,6 +14,7 @@ import {
   CommandDispatcher,
   CommandMappingError,
   ConnectionRegistry,
+  CommandOutcomes,
   SEND_COMMAND_JOB,
   SendCommandJob,
   gatewayNodeQueue,
@@ -46,6 +47,7 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     private readonly db: DataSource,
     private readonly registry: ConnectionRegistry,
     private readonly dispatcher: CommandDispatcher,
+    private readonly outcomes: CommandOutcomes,
     private readonly clock: Clock,
     @Inject(CHARGER_CONNECTIONS) private readonly connections: ChargerConnections,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -190,9 +192,13 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     fields: Partial<Pick<Command, 'response' | 'errorCode' | 'errorReason' | 'answeredAt'>>,
   ): Promise<void> {
     // Only from `sent`: the sweeper may have failed the command meanwhile.
-    await this.db
+    const updated = await this.db
       .getRepository(Command)
       .update({ id: commandId, state: 'sent' }, { state, ...fields })
-      .catch((err) => this.logger.warn({ err, command: commandId }, 'Could not record a command outcome'));
+      .catch((err) => {
+        this.logger.warn({ err, command: commandId }, 'Could not record a command outcome');
+        return undefined;
+      });
+    if (updated?.affected) await this.outcomes.publish(commandId).catch(() => undefined);
   }
 }
