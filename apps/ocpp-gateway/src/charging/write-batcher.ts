@@ -1,6 +1,6 @@
-interface Waiting<T> {
+interface Waiting<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (err: unknown) => void;
 }
 
@@ -18,19 +18,20 @@ export interface WriteBatcherOptions {
  * load and a lone write waits for nobody. A batch that fails is retried item by item, so one bad item
  * fails only its own message.
  */
-export class WriteBatcher<T> {
-  private queue: Array<Waiting<T>> = [];
+export class WriteBatcher<T, R = void> {
+  private queue: Array<Waiting<T, R>> = [];
   private running = 0;
   private scheduled = false;
   private idle: Array<() => void> = [];
 
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    /** Writes (or reads) the items; for a result type R, answers one result per item, in order. */
+    private readonly write: (items: T[]) => Promise<R[] | void>,
     private readonly options: WriteBatcherOptions,
   ) {}
 
-  add(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.schedule();
     });
@@ -64,17 +65,20 @@ export class WriteBatcher<T> {
     }
   }
 
-  private async run(batch: Array<Waiting<T>>): Promise<void> {
+  private async run(batch: Array<Waiting<T, R>>): Promise<void> {
     try {
-      await this.write(batch.map((w) => w.item));
-      for (const w of batch) w.resolve();
+      const results = await this.write(batch.map((w) => w.item));
+      batch.forEach((w, i) => w.resolve((results ? results[i] : undefined) as R));
     } catch (err) {
       if (batch.length === 1) {
         batch[0].reject(err);
         return;
       }
       for (const w of batch) {
-        await this.write([w.item]).then(w.resolve, w.reject);
+        await this.write([w.item]).then(
+          (results) => w.resolve((results ? results[0] : undefined) as R),
+          w.reject,
+        );
       }
     }
   }
