@@ -69,17 +69,25 @@ export class ProcessSampler {
   }
 }
 
-function postgresTicks(): number {
-  let total = 0;
+/** CPU ticks of every Postgres process by pid (backends come and go during a run). */
+function postgresTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      total += cpuTicks(Number(entry));
+      ticks.set(Number(entry), cpuTicks(Number(entry)));
     } catch {
       /* gone */
     }
   }
+  return ticks;
+}
+
+/** Ticks spent since `before` by the processes alive now (a backend that exited meanwhile is missed). */
+function postgresTicksSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ticks] of postgresTicks()) total += ticks - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -91,7 +99,12 @@ function machineTicks(): { busy: number; all: number } {
 
 /** Where the machine's CPU went during a run: this process (the load generator), Postgres, all. */
 export class MachineSampler {
-  private start = { self: process.cpuUsage(), pg: 0, machine: { busy: 0, all: 0 }, at: 0 };
+  private start = {
+    self: process.cpuUsage(),
+    pg: new Map<number, number>(),
+    machine: { busy: 0, all: 0 },
+    at: 0,
+  };
 
   begin(): void {
     this.start = {
@@ -109,7 +122,7 @@ export class MachineSampler {
     const machine = machineTicks();
     return {
       generatorCpuPercent: ((self.user + self.system) / 1e6 / seconds) * 100,
-      postgresCpuPercent: ((postgresTicks() - this.start.pg) / TICKS / seconds) * 100,
+      postgresCpuPercent: (postgresTicksSince(this.start.pg) / TICKS / seconds) * 100,
       machineCpuPercent:
         ((machine.busy - this.start.machine.busy) / (machine.all - this.start.machine.all)) * 100,
     };

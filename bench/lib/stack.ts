@@ -80,12 +80,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   );
   // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench/results" profiles the gateway.
   const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const run = (file: string, nodeArgs: string[] = []) =>
     spawn(process.execPath, [...nodeArgs, join(ROOT, file)], {
       env: { ...common, DATABASE_MIGRATE_ON_START: 'false' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-  const api = run('dist/apps/api/src/main.js');
+  const api = run('dist/apps/api/src/main.js', apiArgs);
   const gateway = run('dist/apps/ocpp-gateway/src/main.js', gatewayArgs);
   await waitFor(`http://127.0.0.1:${apiPort}/health`, 60_000);
   await waitFor(`http://127.0.0.1:${ocppPort}/health`, 60_000);
