@@ -103,6 +103,8 @@ interface OcppRun {
   errors: string[];
   handshake: Latencies;
   connectSeconds: number;
+  /** When the last handshake was accepted, from the start of the ramp. */
+  handshakesSeconds: number;
 }
 
 async function connectAll(
@@ -119,14 +121,19 @@ async function connectAll(
         url: target.ocppUrl,
         identity: identity(i),
         password: PASSWORD,
+        // Thousands of sockets closed and reopened within a minute would otherwise reuse ports still in
+        // TIME_WAIT (tcp_tw_reuse on loopback) and see resets no real charger fleet causes.
+        localAddress: `127.0.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`,
         latencies,
         onError: (e) => errors.length < 1000 && errors.push(e),
       }),
   );
   const started = performance.now();
+  let lastHandshake = started;
   await forEachLimited(chargers.length, args.concurrency, async (i) => {
     try {
       handshake.record('handshake', await chargers[i].connect());
+      lastHandshake = Math.max(lastHandshake, performance.now());
       await chargers[i].call('BootNotification', bootNotification(i));
       await chargers[i].call('StatusNotification', {
         connectorId: 1,
@@ -137,7 +144,14 @@ async function connectAll(
       errors.push(`connect ${identity(i)}: ${(err as Error).message}`);
     }
   });
-  return { chargers, latencies, errors, handshake, connectSeconds: (performance.now() - started) / 1000 };
+  return {
+    chargers,
+    latencies,
+    errors,
+    handshake,
+    connectSeconds: (performance.now() - started) / 1000,
+    handshakesSeconds: (lastHandshake - started) / 1000,
+  };
 }
 
 async function heartbeatAll(run: OcppRun, args: Args): Promise<void> {
@@ -291,7 +305,8 @@ async function scenarioStorm(target: Target, args: Args) {
   await closeAll(again);
   return {
     reconnected: connected,
-    all_accepted_seconds: again.connectSeconds,
+    all_handshakes_accepted_seconds: again.handshakesSeconds,
+    all_booted_seconds: again.connectSeconds,
     handshakes_per_s: connected / again.connectSeconds,
     latencies: { ...again.handshake.all(), ...again.latencies.all() },
     errors: again.errors,
@@ -353,6 +368,8 @@ async function scenarioCommands(stack: Stack, target: Target, args: Args, apiKey
 }
 
 async function scenarioRest(stack: Stack, args: Args, apiKey: string) {
+  const sampler = new ProcessSampler(stack.api.pid!);
+  sampler.start();
   const result = await autocannon({
     url: `${stack.apiUrl}/api/v1/charge-points?limit=20`,
     headers: { 'x-api-key': apiKey },
@@ -371,6 +388,7 @@ async function scenarioRest(stack: Stack, args: Args, apiKey: string) {
       },
     },
     errors: result.non2xx + result.errors ? [`non-2xx ${result.non2xx}, errors ${result.errors}`] : [],
+    api_process: sampler.stop(),
   };
 }
 
@@ -452,6 +470,12 @@ function print(report: Record<string, any>): void {
       })),
     ),
   );
+  if (ours.api_process)
+    console.log(
+      `api: max RSS ${ours.api_process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.api_process.cpuPercent.toFixed(0)}% of a core; ` +
+        `load generator ${ours.api_process.generatorCpuPercent.toFixed(0)}%, Postgres ${ours.api_process.postgresCpuPercent.toFixed(0)}%, ` +
+        `machine ${ours.api_process.machineCpuPercent.toFixed(0)}% of ${cpus().length} cores`,
+    );
   if (ours.process)
     console.log(
       `gateway: max RSS ${ours.process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.process.cpuPercent.toFixed(0)}% of a core; ` +

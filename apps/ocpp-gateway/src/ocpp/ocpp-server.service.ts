@@ -259,12 +259,20 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async afterConnect(connection: ChargerConnection): Promise<void> {
+    // The row first: whoever sees the charger connected in the registry also reads its connection data.
+    await this.connectedWrites
+      .add(connection)
+      .catch((err) =>
+        this.logger.error(
+          { err, chargePointId: connection.chargePointId },
+          'Could not record the connection',
+        ),
+      );
     try {
       await this.registry.register(connection.chargePointId, this.nodeId);
       if (this.connections.connection(connection.chargePointId) === connection) {
         this.connections.emit('registered', connection);
       }
-      await this.connectedWrites.add(connection);
     } catch (err) {
       this.logger.error({ err, chargePointId: connection.chargePointId }, 'Could not record the connection');
     }
