@@ -7,6 +7,7 @@
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { Client } from 'pg';
 import { hashChargerPassword } from '@csms/auth';
 import { BenchCharger, bootNotification, meterValues } from './lib/charger';
@@ -39,8 +40,8 @@ function parseArgs(argv: string[]): Args {
   };
   return {
     scenario,
-    chargers: flag('chargers', scenario === 'commands' ? 1000 : 1000),
-    rate: flag('rate', 0.3),
+    chargers: flag('chargers', 1000),
+    rate: flag('rate', scenario === 'commands' ? 50 : 0.3),
     duration: flag('duration', 30),
     concurrency: flag('concurrency', 200),
     yardstick: !argv.includes('--no-yardstick') && ['connect', 'steady', 'storm'].includes(scenario),
@@ -102,6 +103,8 @@ interface OcppRun {
   errors: string[];
   handshake: Latencies;
   connectSeconds: number;
+  /** When the last handshake was accepted, from the start of the ramp. */
+  handshakesSeconds: number;
 }
 
 async function connectAll(
@@ -118,14 +121,19 @@ async function connectAll(
         url: target.ocppUrl,
         identity: identity(i),
         password: PASSWORD,
+        // Thousands of sockets closed and reopened within a minute would otherwise reuse ports still in
+        // TIME_WAIT (tcp_tw_reuse on loopback) and see resets no real charger fleet causes.
+        localAddress: `127.0.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`,
         latencies,
         onError: (e) => errors.length < 1000 && errors.push(e),
       }),
   );
   const started = performance.now();
+  let lastHandshake = started;
   await forEachLimited(chargers.length, args.concurrency, async (i) => {
     try {
       handshake.record('handshake', await chargers[i].connect());
+      lastHandshake = Math.max(lastHandshake, performance.now());
       await chargers[i].call('BootNotification', bootNotification(i));
       await chargers[i].call('StatusNotification', {
         connectorId: 1,
@@ -136,7 +144,14 @@ async function connectAll(
       errors.push(`connect ${identity(i)}: ${(err as Error).message}`);
     }
   });
-  return { chargers, latencies, errors, handshake, connectSeconds: (performance.now() - started) / 1000 };
+  return {
+    chargers,
+    latencies,
+    errors,
+    handshake,
+    connectSeconds: (performance.now() - started) / 1000,
+    handshakesSeconds: (lastHandshake - started) / 1000,
+  };
 }
 
 async function heartbeatAll(run: OcppRun, args: Args): Promise<void> {
@@ -168,71 +183,109 @@ async function scenarioConnect(target: Target, args: Args) {
   };
 }
 
-async function scenarioSteady(target: Target, args: Args) {
+/** Meter values the gateway persisted: one billing-register sample per periodic MeterValues message, and all samples. */
+async function countPersisted(databaseUrl: string): Promise<{ messages: number; samples: number }> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      `SELECT count(*) FILTER (WHERE measurand = 'Energy.Active.Import.Register' AND context = 'Sample.Periodic')::int AS messages,
+              count(*) FILTER (WHERE context = 'Sample.Periodic')::int AS samples
+       FROM meter_values`,
+    );
+    return rows[0];
+  } finally {
+    await db.end();
+  }
+}
+
+async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) {
   const run = await connectAll(target, args);
+  const txIds: Array<number | undefined> = new Array(args.chargers);
+  const energy = new Float64Array(args.chargers);
+  const start = async (i: number) => {
+    const charger = run.chargers[i];
+    const res = await charger.call('StartTransaction', {
+      connectorId: 1,
+      idTag: `TAG${i}`,
+      meterStart: Math.round(energy[i]),
+      timestamp: new Date().toISOString(),
+    });
+    txIds[i] = res.transactionId;
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+  };
+  const stop = async (i: number) => {
+    const charger = run.chargers[i];
+    await charger.call('StopTransaction', {
+      transactionId: txIds[i],
+      meterStop: Math.round(energy[i]),
+      timestamp: new Date().toISOString(),
+      idTag: `TAG${i}`,
+    });
+    txIds[i] = undefined;
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+  };
+  // Warm-up (not measured): every charger is in a transaction before the steady state begins.
+  await forEachLimited(run.chargers.length, args.concurrency, async (i) => {
+    if (run.chargers[i].connected) await start(i).catch((err) => run.errors.push(`start: ${err.message}`));
+  });
+  run.latencies.clear(); // the steady state only
   const sampler = new ProcessSampler(target.pid);
   sampler.start();
-  const meter = new Latencies();
   const counts = { meterValues: 0, starts: 0, stops: 0 };
-  const deadline = performance.now() + args.duration * 1000;
+  const started = performance.now();
+  const deadline = started + args.duration * 1000;
   const intervalMs = 1000 / args.rate;
   await Promise.all(
     run.chargers.map(async (charger, i) => {
       if (!charger.connected) return;
-      await sleep(Math.random() * intervalMs);
-      let energy = 0;
-      let txId: number | undefined;
-      let sent = 0;
-      while (performance.now() < deadline && charger.connected) {
+      let next = started + Math.random() * intervalMs;
+      // Transactions end after 20 MeterValues, at staggered points so stops and starts spread evenly.
+      let sent = Math.floor(Math.random() * 20);
+      while (charger.connected) {
+        await sleep(Math.max(0, next - performance.now()));
+        if (performance.now() >= deadline) break;
+        next += intervalMs;
         try {
-          if (txId === undefined) {
-            const res = await charger.call('StartTransaction', {
-              connectorId: 1,
-              idTag: `TAG${i}`,
-              meterStart: Math.round(energy),
-              timestamp: new Date().toISOString(),
-            });
-            txId = res.transactionId;
-            counts.starts++;
-            await charger.call('StatusNotification', {
-              connectorId: 1,
-              errorCode: 'NoError',
-              status: 'Charging',
-            });
-          }
-          const t0 = performance.now();
-          energy += 90;
-          await charger.call('MeterValues', meterValues(1, txId, energy));
-          meter.record('MeterValues', performance.now() - t0);
+          energy[i] += 90;
+          await charger.call('MeterValues', meterValues(1, txIds[i], energy[i]));
           counts.meterValues++;
           if (++sent % 20 === 0) {
-            await charger.call('StopTransaction', {
-              transactionId: txId,
-              meterStop: Math.round(energy),
-              timestamp: new Date().toISOString(),
-              idTag: `TAG${i}`,
-            });
-            await charger.call('StatusNotification', {
-              connectorId: 1,
-              errorCode: 'NoError',
-              status: 'Available',
-            });
-            txId = undefined;
+            await stop(i);
             counts.stops++;
+            await start(i);
+            counts.starts++;
           }
         } catch (err) {
           run.errors.push(`${identity(i)}: ${(err as Error).message}`);
         }
-        await sleep(Math.max(0, intervalMs - 1));
       }
     }),
   );
+  const seconds = (performance.now() - started) / 1000;
   const proc = sampler.stop();
+  const connected = run.chargers.filter((c) => c.connected).length;
   await closeAll(run);
+  // Every acknowledged MeterValues must be in the database exactly once (the CALLRESULT follows the commit).
+  const persisted = databaseUrl ? await countPersisted(databaseUrl) : undefined;
+  if (persisted && persisted.messages !== counts.meterValues) {
+    run.errors.push(`persisted ${persisted.messages} MeterValues, acknowledged ${counts.meterValues}`);
+  }
+  if (persisted && persisted.samples !== persisted.messages * 10) {
+    run.errors.push(`persisted ${persisted.samples} samples for ${persisted.messages} MeterValues`);
+  }
   return {
-    connected: run.chargers.length,
-    meter_values_per_s: counts.meterValues / args.duration,
-    messages_per_s: run.latencies.count() / args.duration,
+    connected,
+    meter_values_acknowledged: counts.meterValues,
+    meter_values_per_s: counts.meterValues / seconds,
+    ...(persisted
+      ? {
+          meter_values_persisted: persisted.messages,
+          persisted_per_s: persisted.messages / seconds,
+          samples_persisted_per_s: persisted.samples / seconds,
+        }
+      : {}),
+    messages_per_s: run.latencies.count() / seconds,
     transactions_started: counts.starts,
     transactions_stopped: counts.stops,
     latencies: run.latencies.all(),
@@ -252,7 +305,8 @@ async function scenarioStorm(target: Target, args: Args) {
   await closeAll(again);
   return {
     reconnected: connected,
-    all_accepted_seconds: again.connectSeconds,
+    all_handshakes_accepted_seconds: again.handshakesSeconds,
+    all_booted_seconds: again.connectSeconds,
     handshakes_per_s: connected / again.connectSeconds,
     latencies: { ...again.handshake.all(), ...again.latencies.all() },
     errors: again.errors,
@@ -264,27 +318,58 @@ async function scenarioCommands(stack: Stack, target: Target, args: Args, apiKey
   const run = await connectAll(target, args);
   const e2e = new Latencies();
   const errors: string[] = [];
-  const deadline = performance.now() + args.duration * 1000;
-  let sent = 0;
-  await forEachLimited(Math.min(args.concurrency, 50), Math.min(args.concurrency, 50), async () => {
-    while (performance.now() < deadline) {
-      const i = sent++ % run.chargers.length;
-      const t0 = performance.now();
-      const res = await fetch(`${stack.apiUrl}/api/v1/charge-points/${identity(i)}/actions/trigger-message`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-        body: JSON.stringify({ requested_message: 'Heartbeat' }),
-      });
-      await res.arrayBuffer();
-      if (res.status === 200) e2e.record('command', performance.now() - t0);
-      else if (errors.length < 100) errors.push(`HTTP ${res.status}`);
-    }
-  });
+  // Open loop: commands are sent at --rate per second whatever the answers' latency, to random chargers.
+  const started = performance.now();
+  const total = Math.max(1, Math.round(args.rate * args.duration));
+  const inFlight: Array<Promise<void>> = [];
+  for (let n = 0; n < total; n++) {
+    await sleep(Math.max(0, started + (n * 1000) / args.rate - performance.now()));
+    const i = Math.floor(Math.random() * run.chargers.length);
+    inFlight.push(
+      (async () => {
+        const t0 = performance.now();
+        try {
+          const res = await fetch(
+            `${stack.apiUrl}/api/v1/charge-points/${identity(i)}/actions/trigger-message`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+              body: JSON.stringify({ requested_message: 'Heartbeat' }),
+            },
+          );
+          const body = await res.text();
+          if (res.status === 200) e2e.record('command', performance.now() - t0);
+          else if (errors.length < 100) errors.push(`HTTP ${res.status} ${body.slice(0, 200)}`);
+        } catch (err) {
+          if (errors.length < 100) errors.push((err as Error).message);
+        }
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - started) / 1000;
   await closeAll(run);
-  return { commands_per_s: e2e.count() / args.duration, latencies: e2e.all(), errors };
+  // Where a command's time goes, from the timestamps of its row (created → sent by the gateway → answered).
+  const db = new Client({ connectionString: stack.databaseUrl });
+  await db.connect();
+  const { rows } = await db.query(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at) * 1000) AS queue_ms,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM answered_at - sent_at) * 1000) AS charger_ms
+     FROM commands WHERE answered_at IS NOT NULL`,
+  );
+  await db.end();
+  return {
+    commands_per_s: e2e.count() / seconds,
+    p50_created_to_sent_ms: Number(rows[0].queue_ms),
+    p50_sent_to_answered_ms: Number(rows[0].charger_ms),
+    latencies: e2e.all(),
+    errors,
+  };
 }
 
 async function scenarioRest(stack: Stack, args: Args, apiKey: string) {
+  const sampler = new ProcessSampler(stack.api.pid!);
+  sampler.start();
   const result = await autocannon({
     url: `${stack.apiUrl}/api/v1/charge-points?limit=20`,
     headers: { 'x-api-key': apiKey },
@@ -303,6 +388,7 @@ async function scenarioRest(stack: Stack, args: Args, apiKey: string) {
       },
     },
     errors: result.non2xx + result.errors ? [`non-2xx ${result.non2xx}, errors ${result.errors}`] : [],
+    api_process: sampler.stop(),
   };
 }
 
@@ -334,7 +420,7 @@ async function main(): Promise<void> {
         report.csms = await scenarioConnect(target, args);
         break;
       case 'steady':
-        report.csms = await scenarioSteady(target, args);
+        report.csms = await scenarioSteady(target, args, stack.databaseUrl);
         break;
       case 'storm':
         report.csms = await scenarioStorm(target, args);
@@ -384,9 +470,17 @@ function print(report: Record<string, any>): void {
       })),
     ),
   );
+  if (ours.api_process)
+    console.log(
+      `api: max RSS ${ours.api_process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.api_process.cpuPercent.toFixed(0)}% of a core; ` +
+        `load generator ${ours.api_process.generatorCpuPercent.toFixed(0)}%, Postgres ${ours.api_process.postgresCpuPercent.toFixed(0)}%, ` +
+        `machine ${ours.api_process.machineCpuPercent.toFixed(0)}% of ${cpus().length} cores`,
+    );
   if (ours.process)
     console.log(
-      `gateway: max RSS ${ours.process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.process.cpuPercent.toFixed(0)}% of a core`,
+      `gateway: max RSS ${ours.process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.process.cpuPercent.toFixed(0)}% of a core; ` +
+        `load generator ${ours.process.generatorCpuPercent.toFixed(0)}%, Postgres ${ours.process.postgresCpuPercent.toFixed(0)}%, ` +
+        `machine ${ours.process.machineCpuPercent.toFixed(0)}% of ${cpus().length} cores`,
     );
   console.log(
     `errors: ${ours.errors?.length ?? 0}${ours.errors?.length ? ` (first: ${ours.errors[0]})` : ''}`,

@@ -6,6 +6,8 @@ export interface ChargerOptions {
   url: string;
   identity: string;
   password?: string;
+  /** Source address (127.x.y.z): spreading chargers over several keeps runs clear of ephemeral-port reuse. */
+  localAddress?: string;
   latencies: Latencies;
   onError?: (what: string) => void;
   /** Answers to server-initiated CALLs (remote commands); default: `{ status: 'Accepted' }`. */
@@ -47,6 +49,7 @@ export class BenchCharger {
           headers,
           handshakeTimeout: timeoutMs,
           perMessageDeflate: false,
+          localAddress: this.options.localAddress,
         },
       );
       this.ws = ws;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS = 100; // USER_HZ on Linux
 
@@ -17,6 +17,7 @@ function rssBytes(pid: number): number {
 /** Samples a process's RSS and CPU once a second (Linux /proc). */
 export class ProcessSampler {
   private timer?: NodeJS.Timeout;
+  private readonly machine = new MachineSampler();
   private startTicks = 0;
   private startAt = 0;
   maxRss = 0;
@@ -27,6 +28,7 @@ export class ProcessSampler {
   start(): void {
     this.startTicks = cpuTicks(this.pid);
     this.startAt = performance.now();
+    this.machine.begin();
     this.timer = setInterval(() => this.sample(), 1000);
     this.timer.unref();
   }
@@ -41,7 +43,14 @@ export class ProcessSampler {
   }
 
   /** Average CPU since start, in percent of one core. */
-  stop(): { maxRssMiB: number; rssMiB: number; cpuPercent: number } {
+  stop(): {
+    maxRssMiB: number;
+    rssMiB: number;
+    cpuPercent: number;
+    generatorCpuPercent: number;
+    postgresCpuPercent: number;
+    machineCpuPercent: number;
+  } {
     this.sample();
     if (this.timer) clearInterval(this.timer);
     let cpuPercent = 0;
@@ -51,6 +60,71 @@ export class ProcessSampler {
     } catch {
       /* process gone */
     }
-    return { maxRssMiB: this.maxRss / 2 ** 20, rssMiB: this.lastRss / 2 ** 20, cpuPercent };
+    return {
+      maxRssMiB: this.maxRss / 2 ** 20,
+      rssMiB: this.lastRss / 2 ** 20,
+      cpuPercent,
+      ...this.machine.end(),
+    };
+  }
+}
+
+/** CPU ticks of every Postgres process by pid (backends come and go during a run). */
+function postgresTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      ticks.set(Number(entry), cpuTicks(Number(entry)));
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks;
+}
+
+/** Ticks spent since `before` by the processes alive now (a backend that exited meanwhile is missed). */
+function postgresTicksSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ticks] of postgresTicks()) total += ticks - (before.get(pid) ?? 0);
+  return total;
+}
+
+function machineTicks(): { busy: number; all: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const all = cpu.reduce((a, b) => a + b, 0);
+  return { busy: all - cpu[3] - cpu[4], all };
+}
+
+/** Where the machine's CPU went during a run: this process (the load generator), Postgres, all. */
+export class MachineSampler {
+  private start = {
+    self: process.cpuUsage(),
+    pg: new Map<number, number>(),
+    machine: { busy: 0, all: 0 },
+    at: 0,
+  };
+
+  begin(): void {
+    this.start = {
+      self: process.cpuUsage(),
+      pg: postgresTicks(),
+      machine: machineTicks(),
+      at: performance.now(),
+    };
+  }
+
+  /** Percent of one core each (the machine: of all cores). */
+  end(): { generatorCpuPercent: number; postgresCpuPercent: number; machineCpuPercent: number } {
+    const seconds = (performance.now() - this.start.at) / 1000;
+    const self = process.cpuUsage(this.start.self);
+    const machine = machineTicks();
+    return {
+      generatorCpuPercent: ((self.user + self.system) / 1e6 / seconds) * 100,
+      postgresCpuPercent: (postgresTicksSince(this.start.pg) / TICKS / seconds) * 100,
+      machineCpuPercent:
+        ((machine.busy - this.start.machine.busy) / (machine.all - this.start.machine.all)) * 100,
+    };
   }
 }

@@ -78,13 +78,16 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   await new Promise<void>((resolve, reject) =>
     migrate.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`migrate exited ${c}`)))),
   );
-  const run = (file: string) =>
-    spawn(process.execPath, [join(ROOT, file)], {
+  // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench/results" profiles the gateway.
+  const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const run = (file: string, nodeArgs: string[] = []) =>
+    spawn(process.execPath, [...nodeArgs, join(ROOT, file)], {
       env: { ...common, DATABASE_MIGRATE_ON_START: 'false' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-  const api = run('dist/apps/api/src/main.js');
-  const gateway = run('dist/apps/ocpp-gateway/src/main.js');
+  const api = run('dist/apps/api/src/main.js', apiArgs);
+  const gateway = run('dist/apps/ocpp-gateway/src/main.js', gatewayArgs);
   await waitFor(`http://127.0.0.1:${apiPort}/health`, 60_000);
   await waitFor(`http://127.0.0.1:${ocppPort}/health`, 60_000);
   return {

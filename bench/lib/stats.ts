@@ -8,6 +8,10 @@ export class Latencies {
     list.push(ms);
   }
 
+  clear(): void {
+    this.samples.clear();
+  }
+
   labels(): string[] {
     return [...this.samples.keys()].sort();
   }

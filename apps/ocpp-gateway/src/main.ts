@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   if (config.database.migrateOnStart) await runMigrations(config.database.url);
   const app = await createGatewayApp({ config });
   const { host, port } = app.get<AppConfig>(APP_CONFIG).gateway;
-  await app.listen(port, host);
+  await app.init();
+  // A gateway restart brings every charger back at once: a deep accept queue keeps them from being reset.
+  await new Promise<void>((resolve, reject) =>
+    app.getHttpServer().once('error', reject).listen({ port, host, backlog: 4096 }, resolve),
+  );
 }
 
 main().catch((err) => exitOnStartupError(err, (line) => process.stderr.write(`ocpp-gateway: ${line}\n`)));

@@ -23,6 +23,7 @@ import { ExpiringCounters, PostgresExpiringCounters, RedisExpiringCounters } fro
 import { GatewayControl, LocalGatewayControl, RedisGatewayControl } from './gateway-control';
 import { Leases, PostgresLeases, RedisLeases } from './leases';
 import { QUEUE_BACKEND, QueueBackend, embeddedQueuePool, queueBackendFor } from './queue-backend';
+import { CommandOutcomes, LocalCommandOutcomes, RedisCommandOutcomes } from './commands/command-outcomes';
 import { REDIS, createRedis } from './redis';
 
 function redisProviders(serviceName: string): Provider[] {
@@ -36,6 +37,7 @@ function redisProviders(serviceName: string): Provider[] {
     { provide: GatewayControl, useClass: RedisGatewayControl },
     { provide: ExpiringCounters, useClass: RedisExpiringCounters },
     { provide: Leases, useClass: RedisLeases },
+    { provide: CommandOutcomes, useClass: RedisCommandOutcomes },
     {
       provide: BACKENDS,
       inject: [REDIS],
@@ -54,6 +56,7 @@ function embeddedProviders(): Provider[] {
     { provide: GatewayControl, useClass: LocalGatewayControl },
     { provide: ExpiringCounters, useClass: PostgresExpiringCounters },
     { provide: Leases, useClass: PostgresLeases },
+    { provide: CommandOutcomes, useClass: LocalCommandOutcomes },
     {
       provide: BACKENDS,
       inject: [APP_CONFIG],
@@ -92,7 +95,7 @@ export class QueuesModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   static forRoot(serviceName: string, mode: BackendMode): DynamicModule {
-    const shared = [ConnectionRegistry, GatewayControl, ExpiringCounters, Leases, BACKENDS];
+    const shared = [ConnectionRegistry, GatewayControl, ExpiringCounters, Leases, CommandOutcomes, BACKENDS];
     return {
       module: QueuesModule,
       imports: [

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, IsNull, QueryFailedError } from 'typeorm';
 import {
   APP_CONFIG,
@@ -19,6 +18,7 @@ import { AuthContext } from '@csms/auth';
 import {
   CommandAction,
   CommandDispatcher,
+  CommandOutcomes,
   bootNotificationTriggerCall,
   chargerPasswordCall,
   CommandMappingError,
@@ -70,6 +70,7 @@ export class CommandsService {
     private readonly db: DataSource,
     private readonly registry: ConnectionRegistry,
     private readonly dispatcher: CommandDispatcher,
+    private readonly outcomes: CommandOutcomes,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_TRANSACTIONS) private readonly sessions: SessionTransactionLookup,
@@ -190,7 +191,8 @@ export class CommandsService {
     // A command parked for a reconnect will not move within seconds.
     if (current.state === 'queued' && current.nodeId === null) return current;
     while (!FINAL_COMMAND_STATES.includes(current.state) && Date.now() < deadline) {
-      await sleep(Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
+      // Woken by the gateway's notice when the charger answered; the poll is the fallback.
+      await this.outcomes.wait(command.id, Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
       current = (await this.db.getRepository(Command).findOneBy({ id: command.id })) ?? current;
     }
     return current;

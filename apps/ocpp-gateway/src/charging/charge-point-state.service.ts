@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock, newId } from '@csms/common';
 import { RegistrationStatus, ReservationTransitions } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
+import { WriteBatcher } from './write-batcher';
 
 const LAST_SEEN_WRITE_MS = 60_000;
 
@@ -31,6 +32,45 @@ const cut = (v: string | null | undefined, n: number) => (v == null ? null : v.s
 export class ChargePointStateService {
   private readonly logger = new Logger('ChargePointState');
 
+  /** `last_seen_at` of many chargers in one UPDATE. */
+  private readonly lastSeen = new WriteBatcher<{ id: string; at: Date }>(
+    async (items) => {
+      await this.db.query(
+        `UPDATE charge_points c SET last_seen_at = v.at
+         FROM unnest($1::varchar[], $2::timestamptz[]) AS v(id, at)
+         WHERE c.id = v.id AND (c.last_seen_at IS NULL OR c.last_seen_at < v.at)`,
+        [items.map((i) => i.id), items.map((i) => i.at)],
+      );
+    },
+    { maxBatch: 1000, maxConcurrent: 1 },
+  );
+
+  /** BootNotifications of many chargers stored by one UPDATE, which answers each one's registration status. */
+  private readonly boots = new WriteBatcher<{ id: string; info: BootInfo; at: Date }, RegistrationStatus>(
+    async (items) => {
+      const rows: Array<{ id: string; registration_status: RegistrationStatus }> = (
+        await this.db.query(
+          `UPDATE charge_points c SET vendor = v.vendor, model = v.model, serial_number = v.serial,
+             firmware_version = v.firmware, last_boot_at = v.at, last_seen_at = v.at, updated_at = now()
+           FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[],
+             $6::timestamptz[]) AS v(id, vendor, model, serial, firmware, at)
+           WHERE c.id = v.id RETURNING c.id, c.registration_status`,
+          [
+            items.map((i) => i.id),
+            items.map((i) => cut(i.info.vendor, 50)),
+            items.map((i) => cut(i.info.model, 50)),
+            items.map((i) => cut(i.info.serialNumber, 50)),
+            items.map((i) => cut(i.info.firmwareVersion, 50)),
+            items.map((i) => i.at),
+          ],
+        )
+      )[0];
+      const byId = new Map(rows.map((r) => [r.id, r.registration_status]));
+      return items.map((i) => byId.get(i.id) ?? 'rejected');
+    },
+    { maxBatch: 500, maxConcurrent: 2 },
+  );
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
@@ -39,21 +79,7 @@ export class ChargePointStateService {
   /** Stores the boot data and answers with the registration status the operator set. */
   async boot(connection: ChargerConnection, info: BootInfo): Promise<RegistrationStatus> {
     const now = this.clock.now();
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [rows]: [Array<{ registration_status: RegistrationStatus }>, number] = await this.db.query(
-      `UPDATE charge_points SET vendor = $2, model = $3, serial_number = $4, firmware_version = $5,
-         last_boot_at = $6, last_seen_at = $6, updated_at = now()
-       WHERE id = $1 RETURNING registration_status`,
-      [
-        connection.chargePointId,
-        cut(info.vendor, 50),
-        cut(info.model, 50),
-        cut(info.serialNumber, 50),
-        cut(info.firmwareVersion, 50),
-        now,
-      ],
-    );
-    const status = rows[0]?.registration_status ?? 'rejected';
+    const status = await this.boots.add({ id: connection.chargePointId, info, at: now });
     connection.registrationStatus = status;
     connection.accepted = status === 'accepted';
     connection.lastSeenWrittenMs = now.getTime();
@@ -65,10 +91,7 @@ export class ChargePointStateService {
     const now = this.clock.now();
     if (!force && now.getTime() - connection.lastSeenWrittenMs < LAST_SEEN_WRITE_MS) return;
     connection.lastSeenWrittenMs = now.getTime();
-    await this.db.query(`UPDATE charge_points SET last_seen_at = $2 WHERE id = $1`, [
-      connection.chargePointId,
-      now,
-    ]);
+    await this.lastSeen.add({ id: connection.chargePointId, at: now });
   }
 
   /**

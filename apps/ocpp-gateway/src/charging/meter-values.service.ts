@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@csms/common';
-import { MeterValue } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
+import { WriteBatcher } from './write-batcher';
 import { BILLING_MEASURAND, NormalizedSample } from '../ocpp/ocpp-mapper';
 
 export interface SampleTarget {
@@ -12,13 +12,56 @@ export interface SampleTarget {
   connectorNumber: number | null;
 }
 
+interface MeterRow {
+  organizationId: string;
+  chargePointId: string;
+  sessionId: string | null;
+  evseNumber: number | null;
+  connectorNumber: number | null;
+  sampledAt: Date;
+  receivedAt: Date;
+  measurand: string;
+  phase: string | null;
+  location: string | null;
+  context: string | null;
+  unit: string | null;
+  value: number;
+  rawValue: string;
+  dedupKey: string;
+}
+
+interface MeterWrite {
+  rows: MeterRow[];
+  sessionId: string | null;
+}
+
 /** Stores sampled values once and derives the session's energy from the billing register. */
 @Injectable()
 export class MeterValuesService {
+  /** MeterValues of many chargers written together: one INSERT and one recompute per batch. */
+  private readonly batcher = new WriteBatcher<MeterWrite>((writes) => this.writeBatch(writes), {
+    maxBatch: 1000,
+    maxConcurrent: 4,
+  });
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * A MeterValues message: stores its samples and recomputes its session, batched with the messages of
+   * other chargers; resolves once committed, so the CALLRESULT follows the write.
+   */
+  storeAndRecompute(
+    connection: ChargerConnection,
+    samples: NormalizedSample[],
+    target: SampleTarget,
+  ): Promise<void> {
+    const rows = this.rowsOf(connection, samples, target);
+    if (rows.length === 0 && !target.sessionId) return Promise.resolve();
+    return this.batcher.add({ rows, sessionId: target.sessionId });
+  }
 
   /** Inserts the samples; a sample already stored (a retried message) is skipped. */
   async store(
@@ -27,9 +70,16 @@ export class MeterValuesService {
     target: SampleTarget,
     manager: EntityManager = this.db.manager,
   ): Promise<void> {
-    if (samples.length === 0) return;
+    await this.insert(this.rowsOf(connection, samples, target), manager);
+  }
+
+  private rowsOf(
+    connection: ChargerConnection,
+    samples: NormalizedSample[],
+    target: SampleTarget,
+  ): MeterRow[] {
     const receivedAt = this.clock.now();
-    const rows = samples.map((s) => ({
+    return samples.map((s) => ({
       organizationId: connection.organizationId,
       chargePointId: connection.chargePointId,
       sessionId: target.sessionId,
@@ -57,25 +107,75 @@ export class MeterValuesService {
         .join('|')
         .slice(0, 300),
     }));
-    await manager.createQueryBuilder().insert().into(MeterValue).values(rows).orIgnore().execute();
+  }
+
+  /** One INSERT of column arrays (cheap to build and to parse, whatever the number of rows). */
+  private async insert(rows: MeterRow[], manager: EntityManager): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <K extends keyof MeterRow>(k: K) => rows.map((r) => r[k]);
+    await manager.query(
+      `INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number, connector_number,
+         sampled_at, received_at, measurand, phase, location, context, unit, value, raw_value, dedup_key)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[],
+         $6::timestamptz[], $7::timestamptz[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[],
+         $12::varchar[], $13::numeric[], $14::varchar[], $15::varchar[])
+       ON CONFLICT (charge_point_id, dedup_key) DO NOTHING`,
+      [
+        col('organizationId'),
+        col('chargePointId'),
+        col('sessionId'),
+        col('evseNumber'),
+        col('connectorNumber'),
+        col('sampledAt'),
+        col('receivedAt'),
+        col('measurand'),
+        col('phase'),
+        col('location'),
+        col('context'),
+        col('unit'),
+        rows.map((r) => String(r.value)),
+        col('rawValue'),
+        col('dedupKey'),
+      ],
+    );
+  }
+
+  /** One transaction per batch: the commit (a WAL flush) is what a write costs most. */
+  private async writeBatch(writes: MeterWrite[]): Promise<void> {
+    const sessions = [...new Set(writes.map((w) => w.sessionId).filter((id): id is string => id !== null))];
+    const rows = writes.flatMap((w) => w.rows);
+    if (sessions.length === 0) return this.insert(rows, this.db.manager);
+    await this.db.transaction(async (manager) => {
+      await this.insert(rows, manager);
+      await this.recomputeMany(sessions.sort(), manager);
+    });
   }
 
   /**
    * Recomputes meter start/stop, energy and anomaly flags of a session from its stored billing-register
    * samples, in the order the charger took them, so retries and late offline events land right.
    */
-  async recompute(sessionId: string, manager: EntityManager = this.db.manager): Promise<void> {
+  recompute(sessionId: string, manager: EntityManager = this.db.manager): Promise<void> {
+    return this.recomputeMany([sessionId], manager);
+  }
+
+  private async recomputeMany(sessionIds: string[], manager: EntityManager): Promise<void> {
     await manager.query(
       `WITH e AS (
-         SELECT value, sampled_at, coalesce(context, '') AS context,
-                lag(value) OVER (ORDER BY sampled_at, id) AS prev
+         SELECT session_id, value, sampled_at, coalesce(context, '') AS context,
+                lag(value) OVER (PARTITION BY session_id ORDER BY sampled_at, id) AS prev
          FROM meter_values
-         WHERE session_id = $1 AND measurand = $2 AND phase IS NULL AND (location IS NULL OR location = 'Outlet')),
+         WHERE session_id = ANY($1::varchar[]) AND measurand = $2 AND phase IS NULL
+           AND (location IS NULL OR location = 'Outlet')),
+       g AS (
+         SELECT session_id,
+           (array_agg(value ORDER BY (context = 'Transaction.Begin') DESC, sampled_at ASC))[1] AS first,
+           (array_agg(value ORDER BY (context = 'Transaction.End') DESC, sampled_at DESC))[1] AS last,
+           bool_or(prev IS NOT NULL AND value < prev) AS decreasing
+         FROM e GROUP BY session_id),
        agg AS (
-         SELECT
-           (SELECT value FROM e ORDER BY (context = 'Transaction.Begin') DESC, sampled_at ASC LIMIT 1) AS first,
-           (SELECT value FROM e ORDER BY (context = 'Transaction.End') DESC, sampled_at DESC LIMIT 1) AS last,
-           coalesce((SELECT bool_or(prev IS NOT NULL AND value < prev) FROM e), false) AS decreasing)
+         SELECT ids.id, g.first, g.last, coalesce(g.decreasing, false) AS decreasing
+         FROM unnest($1::varchar[]) AS ids(id) LEFT JOIN g ON g.session_id = ids.id)
        UPDATE charging_sessions s SET
          meter_start_wh = agg.first,
          last_meter_wh = agg.last,
@@ -87,8 +187,8 @@ export class MeterValuesService {
            || CASE WHEN s.status = 'completed' AND agg.last < agg.first
                    THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS f ORDER BY f),
          updated_at = now()
-       FROM agg WHERE s.id = $1`,
-      [sessionId, BILLING_MEASURAND],
+       FROM agg WHERE s.id = agg.id`,
+      [sessionIds, BILLING_MEASURAND],
     );
   }
 }

@@ -72,11 +72,20 @@ export class SessionsService {
     connection: ChargerConnection,
     start: Start16,
   ): Promise<{ transactionId: number; authorization: Authorization }> {
+    // One transaction: one commit (the expensive part of a write) per StartTransaction.
+    return this.db.transaction((manager) => this.start16In(manager, connection, start));
+  }
+
+  private async start16In(
+    manager: EntityManager,
+    connection: ChargerConnection,
+    start: Start16,
+  ): Promise<{ transactionId: number; authorization: Authorization }> {
     const receivedAt = this.clock.now();
-    await this.closeSuperseded(this.db.manager, connection, start.connectorId, start.timestamp);
-    const authorization = await this.auth.authorize(connection.organizationId, start.idTag);
+    await this.closeSuperseded(manager, connection, start.connectorId, start.timestamp);
+    const authorization = await this.auth.authorize(connection.organizationId, start.idTag, { manager });
     const flags = isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [];
-    const inserted: Array<{ id: string; ocpp_transaction_id: number }> = await this.db.query(
+    const inserted: Array<{ id: string; ocpp_transaction_id: number }> = await manager.query(
       `WITH n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx)
        INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
          ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
@@ -99,7 +108,7 @@ export class SessionsService {
     let session = inserted[0];
     let result = authorization;
     if (!session) {
-      const existing: Array<{ id: string; ocpp_transaction_id: number }> = await this.db.query(
+      const existing: Array<{ id: string; ocpp_transaction_id: number }> = await manager.query(
         `SELECT id, ocpp_transaction_id FROM charging_sessions
          WHERE charge_point_id = $1 AND evse_number = $2 AND id_tag = $3 AND started_at = $4
            AND ocpp_transaction_id IS NOT NULL`,
@@ -109,6 +118,7 @@ export class SessionsService {
       if (!session) throw new Error('StartTransaction conflicted with no matching session');
       result = await this.auth.authorize(connection.organizationId, start.idTag, {
         exceptSessionId: session.id,
+        manager,
       });
     }
     await this.meters.store(
@@ -120,9 +130,10 @@ export class SessionsService {
         evseNumber: start.connectorId,
         connectorNumber: 1,
       },
+      manager,
     );
-    await this.meters.recompute(session.id);
-    await this.useReservation(this.db.manager, connection, {
+    await this.meters.recompute(session.id, manager);
+    await this.useReservation(manager, connection, {
       sessionId: session.id,
       reservationId: start.reservationId,
       connectorId: start.connectorId,
@@ -132,8 +143,16 @@ export class SessionsService {
   }
 
   async stop16(connection: ChargerConnection, stop: Stop16): Promise<Authorization | null> {
+    return this.db.transaction((manager) => this.stop16In(manager, connection, stop));
+  }
+
+  private async stop16In(
+    manager: EntityManager,
+    connection: ChargerConnection,
+    stop: Stop16,
+  ): Promise<Authorization | null> {
     const receivedAt = this.clock.now();
-    const repo = this.db.getRepository(ChargingSession);
+    const repo = manager.getRepository(ChargingSession);
     let session = await repo.findOneBy({
       chargePointId: connection.chargePointId,
       transactionId: String(stop.transactionId),
@@ -145,7 +164,7 @@ export class SessionsService {
         'StopTransaction for an unknown transaction, recorded for review',
       );
       const transactionId = `unknown:${stop.transactionId}`;
-      await this.db.query(
+      await manager.query(
         `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
            id_tag, status, stopped_at, stop_received_at, stop_reason, flags)
          VALUES ($1, $2, $3, '1.6', $4, $5, 'completed', $6, $7, $8, $9::text[])
@@ -164,7 +183,7 @@ export class SessionsService {
       );
       session = await repo.findOneByOrFail({ chargePointId: connection.chargePointId, transactionId });
     } else {
-      await this.db.query(
+      await manager.query(
         `UPDATE charging_sessions SET status = 'completed', stopped_at = $2, stop_received_at = $3,
            stop_reason = $4,
            flags = CASE WHEN $5 AND NOT ('clock_skew' = ANY(flags)) THEN flags || ARRAY['clock_skew'] ELSE flags END,
@@ -183,10 +202,11 @@ export class SessionsService {
       connection,
       [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')],
       target,
+      manager,
     );
-    await this.meters.recompute(session.id);
+    await this.meters.recompute(session.id, manager);
     if (!stop.idTag) return null;
-    return this.auth.authorize(connection.organizationId, stop.idTag, { checkConcurrent: false });
+    return this.auth.authorize(connection.organizationId, stop.idTag, { checkConcurrent: false, manager });
   }
 
   /**
@@ -225,6 +245,17 @@ export class SessionsService {
     return this.db
       .getRepository(ChargingSession)
       .findOneBy({ chargePointId: connection.chargePointId, transactionId });
+  }
+
+  /** The id of the session of a 1.6 transaction, remembered on the connection: MeterValues come often. */
+  async sessionIdOfTransaction(connection: ChargerConnection, transactionId: string): Promise<string | null> {
+    const known = connection.sessionIds?.get(transactionId);
+    if (known) return known;
+    const session = await this.sessionOfTransaction(connection, transactionId);
+    if (!session) return null;
+    if (!connection.sessionIds || connection.sessionIds.size >= 16) connection.sessionIds = new Map();
+    connection.sessionIds.set(transactionId, session.id);
+    return session.id;
   }
 
   /** The open session on an EVSE (2.0.1 MeterValues carry no transaction id). */

@@ -14,6 +14,7 @@ import {
   CommandDispatcher,
   CommandMappingError,
   ConnectionRegistry,
+  CommandOutcomes,
   QUEUE_BACKEND,
   type QueueBackend,
   SEND_COMMAND_JOB,
@@ -47,6 +48,7 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     private readonly db: DataSource,
     private readonly registry: ConnectionRegistry,
     private readonly dispatcher: CommandDispatcher,
+    private readonly outcomes: CommandOutcomes,
     private readonly clock: Clock,
     @Inject(CHARGER_CONNECTIONS) private readonly connections: ChargerConnections,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -198,11 +200,13 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
   ): Promise<void> {
     // Only from `sent`: the sweeper may have failed the command meanwhile. A ReserveNow settles its
     // reservation in the same transaction, so a late answer still makes it active or rejected.
+    let recorded = false;
     const record = async (manager: EntityManager) => {
       const result = await manager
         .getRepository(Command)
         .update({ id: command.id, state: 'sent' }, { state, ...fields });
-      if (!result.affected || command.ocppAction !== 'ReserveNow') return;
+      recorded = Boolean(result.affected);
+      if (!recorded || command.ocppAction !== 'ReserveNow') return;
       await ReservationTransitions.applyReserveNow(
         manager,
         {
@@ -219,16 +223,19 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       this.logger.warn({ err, command: command.id }, 'Could not record a command outcome');
     if (command.ocppAction !== 'ReserveNow') {
       await record(this.db.manager).catch(warn);
-      return;
+    } else {
+      await this.db.transaction(record).catch(async (err) => {
+        // Never lose the charger's answer over its reservation: record it alone; the reservation sweep
+        // settles the reservation from the command row.
+        this.logger.warn({ err, command: command.id }, 'Could not settle the reservation of a ReserveNow');
+        const alone = await this.db
+          .getRepository(Command)
+          .update({ id: command.id, state: 'sent' }, { state, ...fields })
+          .catch((e: unknown) => (warn(e), undefined));
+        recorded = Boolean(alone?.affected);
+      });
     }
-    await this.db.transaction(record).catch(async (err) => {
-      // Never lose the charger's answer over its reservation: record it alone; the reservation sweep
-      // settles the reservation from the command row.
-      this.logger.warn({ err, command: command.id }, 'Could not settle the reservation of a ReserveNow');
-      await this.db
-        .getRepository(Command)
-        .update({ id: command.id, state: 'sent' }, { state, ...fields })
-        .catch(warn);
-    });
+    // Wake the api request waiting for this command (a hint; the row is the outcome).
+    if (recorded) await this.outcomes.publish(command.id).catch(() => undefined);
   }
 }

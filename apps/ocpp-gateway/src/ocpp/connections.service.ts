@@ -24,6 +24,8 @@ export interface ChargerConnection {
   accepted: boolean;
   /** When `last_seen_at` was last written, to write it at most once a minute. */
   lastSeenWrittenMs: number;
+  /** Session ids of this charger's 1.6 transaction ids, once looked up (a session never changes its key). */
+  sessionIds?: Map<string, string>;
 }
 
 export interface ConnectionEvents {

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
-import { OcppMessage } from '@csms/domain';
+import type { OcppMessage } from '@csms/domain';
 
 /** Frames kept per charger in `ocpp_messages`; older ones are pruned. */
 export const MESSAGE_LOG_LIMIT = 500;
@@ -136,29 +136,49 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
     const batch = this.buffer;
     this.buffer = [];
     try {
-      await this.db.getRepository(OcppMessage).insert(batch);
+      const col = <K extends keyof (typeof batch)[number]>(k: K) => batch.map((r) => r[k]);
+      await this.db.query(
+        `INSERT INTO ocpp_messages (charge_point_id, direction, message_type, message_id, action, frame,
+           gateway_node, created_at)
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::smallint[], $4::varchar[], $5::varchar[],
+           $6::text[], $7::varchar[], $8::timestamptz[])`,
+        [
+          col('chargePointId'),
+          col('direction'),
+          col('messageType'),
+          col('messageId'),
+          col('action'),
+          col('frame'),
+          col('gatewayNode'),
+          col('createdAt'),
+        ],
+      );
     } catch (err) {
       this.logger.error({ err, count: batch.length }, 'Could not store OCPP messages');
       return;
     }
-    const toPrune: string[] = [];
+    const toPrune = new Set<string>();
     for (const row of batch) {
       const n = (this.sincePrune.get(row.chargePointId) ?? 0) + 1;
       if (n >= PRUNE_EVERY) {
         this.sincePrune.delete(row.chargePointId);
-        toPrune.push(row.chargePointId);
+        toPrune.add(row.chargePointId);
       } else {
         this.sincePrune.set(row.chargePointId, n);
       }
     }
-    for (const chargePointId of new Set(toPrune)) await this.prune(chargePointId);
+    if (toPrune.size) await this.prune([...toPrune]);
   }
 
-  private async prune(chargePointId: string): Promise<void> {
+  /** Keeps the latest frames of each charger: one statement for all chargers due. */
+  private async prune(chargePointIds: string[]): Promise<void> {
     await this.db.query(
-      `DELETE FROM ocpp_messages WHERE charge_point_id = $1 AND id < (
-         SELECT id FROM ocpp_messages WHERE charge_point_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
-      [chargePointId, MESSAGE_LOG_LIMIT - 1],
+      `DELETE FROM ocpp_messages m USING (
+         SELECT cp.id, (SELECT id FROM ocpp_messages WHERE charge_point_id = cp.id
+                        ORDER BY id DESC OFFSET $2 LIMIT 1) AS keep_from
+         FROM unnest($1::varchar[]) AS cp(id)) k
+       WHERE m.charge_point_id = k.id AND m.id < k.keep_from`,
+      [chargePointIds, MESSAGE_LOG_LIMIT - 1],
     );
   }
 }

@@ -30,9 +30,23 @@ import { CLOSE_REPLACED } from './gateway-control.listener';
 import { MessageLogService } from './message-log.service';
 import { NodeHeartbeatService } from './node-heartbeat.service';
 import { OcppHandler, actionOf } from './ocpp-handler';
+import { WriteBatcher } from '../charging/write-batcher';
 
 export const OCPP_PROTOCOLS: OcppProtocol[] = ['ocpp1.6', 'ocpp2.0.1'];
 const OCPP_PATH = /^\/ocpp\/([^/?#]+)\/?(?:\?.*)?$/;
+
+/** What a handshake reads of its charge point. */
+interface HandshakeRow {
+  id: string;
+  organization_id: string;
+  ocpp_version: ChargePoint['ocppVersion'];
+  registration_status: RegistrationStatus;
+  security_profile: number;
+  password_hash: string | null;
+  previous_password_hash: string | null;
+  decommissioned_at: Date | null;
+  last_boot_at: Date | null;
+}
 
 /** What the handshake hands to the connection (ocpp-rpc `session`). */
 interface HandshakeSession {
@@ -51,6 +65,50 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger('OcppServer');
   private server!: RPCServer;
   private readonly handlers = new Map<OcppProtocol, Map<string, OcppHandler>>();
+  /**
+   * Handshakes arriving together (a gateway restart brings every charger back at once) read their
+   * charge points with one query. Still read at every handshake, so a decommissioning or a new
+   * password counts at once.
+   */
+  private readonly handshakeReads = new WriteBatcher<string, HandshakeRow | undefined>(
+    async (ids) => {
+      const rows: HandshakeRow[] = await this.db.query(
+        `SELECT id, organization_id, ocpp_version, registration_status, security_profile, password_hash,
+           previous_password_hash, decommissioned_at, last_boot_at
+         FROM charge_points WHERE id = ANY($1::varchar[])`,
+        [ids],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id));
+    },
+    { maxBatch: 500, maxConcurrent: 2 },
+  );
+  private readonly connectedWrites = new WriteBatcher<ChargerConnection>(
+    async (connections) => {
+      await this.db.query(
+        `UPDATE charge_points c SET connected_ocpp_version = v.version, last_connected_at = v.at,
+           last_seen_at = greatest(c.last_seen_at, v.at)
+         FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[]) AS v(id, version, at)
+         WHERE c.id = v.id`,
+        [
+          connections.map((c) => c.chargePointId),
+          connections.map((c) => c.version),
+          connections.map((c) => c.connectedAt),
+        ],
+      );
+    },
+    { maxBatch: 1000, maxConcurrent: 1 },
+  );
+  private readonly disconnectedWrites = new WriteBatcher<{ id: string; at: Date }>(
+    async (items) => {
+      await this.db.query(
+        `UPDATE charge_points c SET last_disconnected_at = v.at
+         FROM unnest($1::varchar[], $2::timestamptz[]) AS v(id, at) WHERE c.id = v.id`,
+        [items.map((i) => i.id), items.map((i) => i.at)],
+      );
+    },
+    { maxBatch: 1000, maxConcurrent: 1 },
+  );
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -122,39 +180,34 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       return { code, message };
     };
     if (!CHARGE_POINT_ID_PATTERN.test(identity)) return refuse(404, 'Unknown charge point');
-    const cp = await this.db
-      .getRepository(ChargePoint)
-      .createQueryBuilder('cp')
-      .addSelect(['cp.passwordHash', 'cp.previousPasswordHash'])
-      .where('cp.id = :id', { id: identity })
-      .getOne();
-    if (!cp || cp.decommissionedAt) return refuse(404, 'Unknown charge point');
+    const cp = await this.handshakeReads.add(identity);
+    if (!cp || cp.decommissioned_at) return refuse(404, 'Unknown charge point');
     const allowed =
-      cp.ocppVersion === 'auto'
+      cp.ocpp_version === 'auto'
         ? OCPP_PROTOCOLS
-        : OCPP_PROTOCOLS.filter((p) => PROTOCOL_VERSIONS[p] === cp.ocppVersion);
+        : OCPP_PROTOCOLS.filter((p) => PROTOCOL_VERSIONS[p] === cp.ocpp_version);
     const protocol = allowed.find((p) => handshake.protocols.has(p));
     if (!protocol) return refuse(400, 'Unsupported subprotocol');
-    if (cp.securityProfile !== 0) {
+    if (Number(cp.security_profile) !== 0) {
       const password = handshake.password?.toString('utf8');
       if (!password) return refuse(401, 'Password required');
-      const current = verifyChargerPassword(password, cp.passwordHash);
-      if (!current && !verifyChargerPassword(password, cp.previousPasswordHash)) {
+      const current = verifyChargerPassword(password, cp.password_hash);
+      if (!current && !verifyChargerPassword(password, cp.previous_password_hash)) {
         return refuse(401, 'Invalid password');
       }
-      if (current && cp.previousPasswordHash) {
+      if (current && cp.previous_password_hash) {
         await this.db.query(
           `UPDATE charge_points SET previous_password_hash = NULL WHERE id = $1 AND password_hash = $2`,
-          [cp.id, cp.passwordHash],
+          [cp.id, cp.password_hash],
         );
       }
     }
     return {
       protocol,
       session: {
-        organizationId: cp.organizationId,
-        registrationStatus: cp.registrationStatus,
-        booted: cp.lastBootAt !== null,
+        organizationId: cp.organization_id,
+        registrationStatus: cp.registration_status,
+        booted: cp.last_boot_at !== null,
       },
     };
   }
@@ -206,15 +259,20 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async afterConnect(connection: ChargerConnection): Promise<void> {
+    // The row first: whoever sees the charger connected in the registry also reads its connection data.
+    await this.connectedWrites
+      .add(connection)
+      .catch((err) =>
+        this.logger.error(
+          { err, chargePointId: connection.chargePointId },
+          'Could not record the connection',
+        ),
+      );
     try {
       await this.registry.register(connection.chargePointId, this.nodeId);
       if (this.connections.connection(connection.chargePointId) === connection) {
         this.connections.emit('registered', connection);
       }
-      await this.db.query(
-        `UPDATE charge_points SET connected_ocpp_version = $2, last_connected_at = $3, last_seen_at = $3 WHERE id = $1`,
-        [connection.chargePointId, connection.version, connection.connectedAt],
-      );
     } catch (err) {
       this.logger.error({ err, chargePointId: connection.chargePointId }, 'Could not record the connection');
     }
@@ -225,10 +283,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
     if (!this.connections.remove(connection)) return;
     try {
       await this.registry.unregister(connection.chargePointId, this.nodeId);
-      await this.db.query(`UPDATE charge_points SET last_disconnected_at = $2 WHERE id = $1`, [
-        connection.chargePointId,
-        this.clock.now(),
-      ]);
+      await this.disconnectedWrites.add({ id: connection.chargePointId, at: this.clock.now() });
     } catch (err) {
       this.logger.warn(
         { err, chargePointId: connection.chargePointId },

@@ -20,17 +20,16 @@ export class MeterValuesHandler16 implements OcppHandler<MeterValuesRequest16, o
         .filter((s): s is NormalizedSample => s !== null),
     );
     const transactionId = req.transactionId === undefined ? null : String(req.transactionId);
-    const session = transactionId
-      ? await this.sessions.sessionOfTransaction(ctx.connection, transactionId)
+    const sessionId = transactionId
+      ? await this.sessions.sessionIdOfTransaction(ctx.connection, transactionId)
       : null;
     const whole = req.connectorId === 0;
-    await this.meters.store(ctx.connection, samples, {
-      sessionId: session?.id ?? null,
+    await this.meters.storeAndRecompute(ctx.connection, samples, {
+      sessionId,
       transactionId,
       evseNumber: whole ? null : req.connectorId,
       connectorNumber: whole ? null : 1,
     });
-    if (session) await this.meters.recompute(session.id);
     return {};
   }
 }

@@ -22,13 +22,12 @@ export class MeterValuesHandler201 implements OcppHandler<MeterValuesRequest201,
     );
     const session =
       req.evseId > 0 ? await this.sessions.activeSessionOnEvse(ctx.connection, req.evseId) : null;
-    await this.meters.store(ctx.connection, samples, {
+    await this.meters.storeAndRecompute(ctx.connection, samples, {
       sessionId: session?.id ?? null,
       transactionId: session?.transactionId ?? null,
       evseNumber: req.evseId > 0 ? req.evseId : null,
       connectorNumber: session?.connectorNumber ?? null,
     });
-    if (session) await this.meters.recompute(session.id);
     return {};
   }
 }

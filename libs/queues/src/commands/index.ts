@@ -1,4 +1,5 @@
 export * from './command-actions';
 export * from './command-producer';
 export * from './command-dispatcher';
+export * from './command-outcomes';
 export * from './ocpp-schema';
