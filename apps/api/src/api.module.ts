@@ -20,6 +20,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SessionsModule } from './sessions/sessions.module';
+import { TariffsModule } from './tariffs/tariffs.module';
 
 export interface ApiModuleOptions {
   env?: Env;
@@ -57,6 +58,7 @@ export class ApiModule {
         IdTagsModule,
         SessionsModule,
         CommandsModule,
+        TariffsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

@@ -22,12 +22,16 @@ export interface AuthRequirement {
   organization: boolean;
   /** Which kinds of caller may use the route. */
   principals: Array<'user' | 'api_key'>;
+  /** Driver routes (the portal): only a signed-in driver, acting on the organization of their account. */
+  driver?: boolean;
 }
 
 export interface AuthenticatedOptions {
   permission?: Permission;
   organization?: boolean;
   principals?: Array<'user' | 'api_key'>;
+  /** Only drivers (users of kind `driver`, who hold no role) may call the route; see docs/permissions.md. */
+  drivers?: boolean;
 }
 
 /**
@@ -39,7 +43,8 @@ export function Authenticated(options: AuthenticatedOptions = {}): MethodDecorat
     public: false,
     permission: options.permission,
     organization: options.organization ?? options.permission !== undefined,
-    principals: options.principals ?? ['user', 'api_key'],
+    principals: options.drivers ? ['user'] : (options.principals ?? ['user', 'api_key']),
+    driver: options.drivers ?? false,
   };
   const decorators: Array<ClassDecorator | MethodDecorator> = [
     SetMetadata(AUTH_METADATA, requirement),
@@ -49,9 +54,14 @@ export function Authenticated(options: AuthenticatedOptions = {}): MethodDecorat
     ApiForbiddenResponse({
       description: options.permission
         ? `Requires permission \`${options.permission}\``
-        : 'Not allowed for this caller',
+        : options.drivers
+          ? 'Only drivers may call this endpoint'
+          : 'Not allowed for this caller',
     }),
   ];
+  if (requirement.driver) {
+    decorators.push(ApiNotFoundResponse({ description: "Not one of the driver's own resources" }));
+  }
   if (requirement.organization) {
     decorators.push(
       ApiHeader({

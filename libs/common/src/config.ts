@@ -49,6 +49,10 @@ export interface AppConfig {
     /** The longest a command may wait for its charger to reconnect. */
     maxQueueSeconds: number;
   };
+  billing: {
+    /** How often the api prices finished sessions left unpriced and checks for idle sessions; 0 turns it off. */
+    sweepIntervalSeconds: number;
+  };
   log: { level: string; file?: string };
 }
 
@@ -186,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sweepIntervalSeconds: r.int('COMMAND_SWEEP_INTERVAL_SECONDS', 30, 0, 3600),
       maxQueueSeconds: r.int('COMMAND_MAX_QUEUE_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
     },
+    billing: { sweepIntervalSeconds: r.int('BILLING_SWEEP_INTERVAL_SECONDS', 30, 0, 3600) },
     log: {
       level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
       file: r.optional('LOG_FILE'),

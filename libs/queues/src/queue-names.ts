@@ -4,6 +4,8 @@ export enum QueueName {
   Notifications = 'notifications',
   /** Periodic housekeeping: reconcilers and sweepers (consumed by the api). */
   Maintenance = 'maintenance',
+  /** Session pricing and the idle-session sweep (consumed by the api's billing worker). */
+  Billing = 'billing',
 }
 
 /** Commands for the chargers held by one gateway node go to that node's own queue. */

@@ -4,6 +4,8 @@ import { ChargePointEvent } from './charge-point-event.entity';
 import { ChargePoint } from './charge-point.entity';
 import { ChargingSession } from './charging-session.entity';
 import { Connector } from './connector.entity';
+import { Dispute } from './dispute.entity';
+import { Driver } from './driver.entity';
 import { Evse } from './evse.entity';
 import { IdTag } from './id-tag.entity';
 import { Invitation } from './invitation.entity';
@@ -13,6 +15,7 @@ import { MeterValue } from './meter-value.entity';
 import { OcppMessage } from './ocpp-message.entity';
 import { Organization } from './organization.entity';
 import { OutboundEmail } from './outbound-email.entity';
+import { Tariff } from './tariff.entity';
 import { StatusHistoryEntry } from './status-history.entity';
 import { TransactionEventRecord } from './transaction-event.entity';
 import { UserToken } from './user-token.entity';
@@ -24,6 +27,9 @@ export * from './charge-point-event.entity';
 export * from './charge-point.entity';
 export * from './charging-session.entity';
 export * from './connector.entity';
+export * from './dispute.entity';
+export * from './driver.entity';
+export * from './tariff.entity';
 export * from './evse.entity';
 export * from './id-tag.entity';
 export * from './invitation.entity';
@@ -58,4 +64,7 @@ export const ENTITIES = [
   ChargePointEvent,
   OcppMessage,
   Command,
+  Tariff,
+  Driver,
+  Dispute,
 ];

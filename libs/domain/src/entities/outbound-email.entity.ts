@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 
 export const OUTBOUND_EMAIL_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
 export type OutboundEmailStatus = (typeof OUTBOUND_EMAIL_STATUSES)[number];
-export type OutboundEmailTemplate = 'invitation';
+export type OutboundEmailTemplate = 'invitation' | 'driver_invitation' | 'dispute_resolved';
 
 /**
  * The email outbox: a message is a row, written in the transaction of the change that causes it,
@@ -26,6 +26,12 @@ export class OutboundEmail {
 
   @Column({ type: 'varchar', length: 40, nullable: true })
   invitationId: string | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  driverId: string | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  disputeId: string | null;
 
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   status: OutboundEmailStatus;
