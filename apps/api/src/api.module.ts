@@ -21,6 +21,9 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SessionsModule } from './sessions/sessions.module';
 import { TariffsModule } from './tariffs/tariffs.module';
+import { DisputesModule } from './disputes/disputes.module';
+import { DriversModule } from './drivers/drivers.module';
+import { PortalModule } from './portal/portal.module';
 
 export interface ApiModuleOptions {
   env?: Env;
@@ -59,6 +62,9 @@ export class ApiModule {
         SessionsModule,
         CommandsModule,
         TariffsModule,
+        DriversModule,
+        DisputesModule,
+        PortalModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

@@ -1,10 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
-import { Invitation, Organization, OutboundEmail } from '@csms/domain';
+import { Dispute, Driver, Invitation, Organization, OutboundEmail } from '@csms/domain';
 import { TOKEN_PREFIX, generateToken, hashToken } from '@csms/auth';
 import { MailerService, MailMessage } from './mailer.service';
-import { invitationLink, renderInvitationEmail } from './email-renderer';
+import {
+  driverInvitationLink,
+  invitationLink,
+  renderDisputeResolvedEmail,
+  renderDriverInvitationEmail,
+  renderInvitationEmail,
+} from './email-renderer';
 
 export type SendOutcome = 'sent' | 'already_sent' | 'cancelled';
 
@@ -29,6 +35,14 @@ export class EmailSenderService {
     if (peek.status !== 'pending') return 'cancelled';
     return this.db.transaction(async (manager) => {
       const invitation = peek.invitationId ? await this.lockInvitation(manager, peek.invitationId) : null;
+      const driver = peek.driverId
+        ? await manager
+            .getRepository(Driver)
+            .createQueryBuilder('d')
+            .setLock('pessimistic_write')
+            .where('d.id = :id', { id: peek.driverId })
+            .getOne()
+        : null;
       const email = await manager
         .getRepository(OutboundEmail)
         .createQueryBuilder('e')
@@ -37,7 +51,7 @@ export class EmailSenderService {
         .getOne();
       if (!email || email.status === 'sent') return 'already_sent';
       if (email.status !== 'pending') return 'cancelled';
-      const message = await this.render(manager, email, invitation);
+      const message = await this.render(manager, email, invitation, driver);
       if (!message) {
         await manager.update(OutboundEmail, { id: email.id }, { status: 'cancelled', lastError: 'obsolete' });
         return 'cancelled';
@@ -86,6 +100,7 @@ export class EmailSenderService {
     manager: EntityManager,
     email: OutboundEmail,
     invitation: Invitation | null,
+    driver: Driver | null,
   ): Promise<MailMessage | null> {
     switch (email.template) {
       case 'invitation': {
@@ -104,6 +119,30 @@ export class EmailSenderService {
           organization,
           invitationLink(this.config.api.publicUrl, token),
         );
+      }
+      case 'driver_invitation': {
+        if (
+          !driver ||
+          driver.status !== 'invited' ||
+          !driver.invitationExpiresAt ||
+          driver.invitationExpiresAt.getTime() <= this.clock.nowMs()
+        ) {
+          return null;
+        }
+        const organization = await manager.findOneByOrFail(Organization, { id: driver.organizationId });
+        const token = generateToken(TOKEN_PREFIX.invitation);
+        await manager.update(Driver, { id: driver.id }, { invitationTokenHash: hashToken(token) });
+        return renderDriverInvitationEmail(
+          driver,
+          organization,
+          driverInvitationLink(this.config.api.publicUrl, token),
+        );
+      }
+      case 'dispute_resolved': {
+        const dispute = email.disputeId ? await manager.findOneBy(Dispute, { id: email.disputeId }) : null;
+        if (!dispute || dispute.status === 'open') return null;
+        const organization = await manager.findOneByOrFail(Organization, { id: dispute.organizationId });
+        return renderDisputeResolvedEmail(email.recipient, dispute, organization);
       }
       default:
         throw new Error(`No renderer for email template ${String(email.template)}`);
