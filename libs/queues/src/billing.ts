@@ -5,7 +5,10 @@ import { QueueName } from './queue-names';
 
 /** Job names of the billing queue; each has exactly one handler in the api's billing worker. */
 export enum BillingJob {
-  /** Price one finished session (idempotent: a priced session is left alone). */
+  /**
+   * Price one finished session now (idempotent: a priced session is left alone). For a producer that
+   * sees the session end, such as the gateway; the sweep and every read price it regardless.
+   */
   PriceSession = 'price-session',
   /** Repeatable: price finished sessions nobody priced yet, and stop idle sessions. */
   Sweep = 'sweep',
@@ -28,7 +31,7 @@ export class BillingProducer {
 
   async enqueuePricing(sessionId: string): Promise<void> {
     const payload: PriceSessionPayload = { sessionId };
-    await this.queue.add(BillingJob.PriceSession, payload, { jobId: `price:${sessionId}` });
+    await this.queue.add(BillingJob.PriceSession, payload, { jobId: `price-${sessionId}` });
   }
 
   /** The repeatable sweep, once across all api instances (a BullMQ job scheduler). */
