@@ -265,6 +265,55 @@ describe('tariffs and session pricing', () => {
       expect(cost.body.total).toBe(7.49);
     });
 
+    it('an OCPP 2.0.1 transaction priced the same way', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      await put(`/api/v1/charge-points/${cp.id}/tariff`, { tariff_id: await tariff({ price_per_kwh: 0.5 }) });
+      const client = await connectCharger({
+        port: gateway.port,
+        identity: cp.id,
+        password: cp.password,
+        protocol: 'ocpp2.0.1',
+      });
+      open.push(client);
+      await client.call('BootNotification', {
+        reason: 'PowerUp',
+        chargingStation: { model: 'X', vendorName: 'Acme' },
+      });
+      const energy = (kwh: number, context: string, at: Date) => [
+        {
+          timestamp: iso(at),
+          sampledValue: [
+            {
+              value: kwh,
+              context,
+              measurand: 'Energy.Active.Import.Register',
+              unitOfMeasure: { unit: 'kWh' },
+            },
+          ],
+        },
+      ];
+      const event = (eventType: string, seqNo: number, at: Date, kwh: number, context: string) => {
+        gateway.clock.set(at);
+        return client.call('TransactionEvent', {
+          eventType,
+          timestamp: iso(at),
+          triggerReason: eventType === 'Started' ? 'Authorized' : 'MeterValuePeriodic',
+          seqNo,
+          transactionInfo: { transactionId: 'tx-price-201' },
+          ...(eventType === 'Started' && { idToken: { idToken: 'PRICE01', type: 'ISO14443' } }),
+          evse: { id: 1, connectorId: 1 },
+          meterValue: energy(kwh, context, at),
+        });
+      };
+      // 22.5 − 10 = 12.5 kWh × 0.50 = 6.25
+      await event('Started', 0, t0, 10, 'Transaction.Begin');
+      await event('Updated', 1, new Date(t0.getTime() + 30 * MIN), 15, 'Sample.Periodic');
+      await event('Ended', 2, new Date(t0.getTime() + 60 * MIN), 22.5, 'Transaction.End');
+      gateway.clock.reset();
+      const list = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      expect(list.body.data[0]).toMatchObject({ ocpp_version: '2.0.1', status: 'completed', cost: 6.25 });
+    });
+
     it('gives a live estimate for an open session and flags review-worthy sessions', async () => {
       const cp = await chargerWithTariff(await tariff({ price_per_kwh: 1 }));
       const now = new Date();
@@ -308,13 +357,13 @@ describe('tariffs and session pricing', () => {
       expect((await get('/api/v1/sessions?from=yesterday')).status).toBe(400);
       const day = await get('/api/v1/sessions?from=2026-01-10&to=2026-01-10&id_tag=price01');
       expect(day.status).toBe(200);
-      expect(day.body.total).toBe(3);
+      expect(day.body.total).toBe(4);
       // 22:30Z on the 15th is 23:30 on the 15th in Berlin
       const stats = await get('/api/v1/sessions/stats?from=2026-01-01&to=2026-01-31');
       expect(stats.status).toBe(200);
       expect(stats.body).toMatchObject({ timezone: 'Europe/Berlin', currency: 'EUR' });
       expect(stats.body.data).toEqual([
-        { day: '2026-01-10', sessions: 3, energy_kwh: 27.345, revenue: 14.94 },
+        { day: '2026-01-10', sessions: 4, energy_kwh: 39.845, revenue: 21.19 },
         { day: '2026-01-15', sessions: 1, energy_kwh: 35, revenue: 7.49 },
       ]);
       const byCp = await get('/api/v1/sessions/stats?group_by=charge_point&from=2026-01-15&to=2026-01-16');
