@@ -1,4 +1,5 @@
 import { RPCClient } from 'ocpp-rpc';
+import { DataSource } from 'typeorm';
 import { pdfText } from './support/pdf';
 import { aChargePoint, connectCharger } from './support/chargers';
 import { RunningApp, TestStack, createTestStack, startApi, startGateway } from './support/harness';
@@ -31,12 +32,31 @@ describe('driver portal', () => {
     post: (path: string, body: object) => api.http().post(path).set(bearer(drivers[who].token)).send(body),
   });
 
+  /**
+   * The email reaches the SMTP server a moment before the worker commits the row as sent (and the
+   * token's hash with it): wait for both, as a person clicking the link always does.
+   */
+  async function delivered(address: string, count = 1) {
+    const mail = await smtp.waitFor(address, count);
+    const db = api.app.get(DataSource);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [{ sent }] = await db.query(
+        `SELECT count(*)::int AS sent FROM outbound_emails WHERE recipient = lower($1) AND status = 'sent'`,
+        [address],
+      );
+      if (sent >= count) return mail;
+      if (Date.now() > deadline) throw new Error(`email to ${address} not marked sent`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   async function createDriver(name: string): Promise<void> {
     const email = uniqueEmail(name);
     const res = await op('post', '/api/v1/drivers', { email, first_name: name, last_name: 'Driver' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email, status: 'invited', id_tag_ids: [] });
-    const mail = await smtp.waitFor(email);
+    const mail = await delivered(email);
     const match = /drivers\/accept\?token=([A-Za-z0-9_-]+)/.exec(mail.text);
     expect(match).not.toBeNull();
     const accepted = await api
@@ -155,6 +175,45 @@ describe('driver portal', () => {
     await api?.close();
     await stack?.dispose();
     await smtp?.close();
+  });
+
+  it('resends a driver invitation with a new link; the old link stops working', async () => {
+    const email = uniqueEmail('cat');
+    const created = await op('post', '/api/v1/drivers', { email, first_name: 'Cat', last_name: 'Driver' });
+    expect(
+      (await op('post', '/api/v1/drivers', { email, first_name: 'Cat', last_name: 'Again' })).status,
+    ).toBe(409);
+    const token = (mail: { text: string }) => /drivers\/accept\?token=([A-Za-z0-9_-]+)/.exec(mail.text)![1];
+    const first = token(await delivered(email, 1));
+    const resent = await op('post', `/api/v1/drivers/${created.body.id}/resend-invitation`);
+    expect(resent.status).toBe(200);
+    const second = token(await delivered(email, 2));
+    expect(second).not.toBe(first);
+    const accept = (t: string) =>
+      api
+        .http()
+        .post('/api/v1/drivers/invitations/accept')
+        .send({ token: t, password: 'a long driver password' });
+    expect((await accept(first)).status).toBe(404);
+    expect((await accept(second)).status).toBe(200);
+    expect((await op('post', `/api/v1/drivers/${created.body.id}/resend-invitation`)).status).toBe(409);
+    const bad = await api
+      .http()
+      .post('/api/v1/drivers/invitations/accept')
+      .send({ token: second, password: 'short' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('password');
+  });
+
+  it('a disabled driver is refused by the portal until re-enabled', async () => {
+    expect((await op('patch', `/api/v1/drivers/${drivers.ann.id}`, { status: 'disabled' })).status).toBe(200);
+    const refused = await as('ann').get('/api/v1/portal/sessions');
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('driver_inactive');
+    expect((await op('patch', `/api/v1/drivers/${drivers.ann.id}`, { status: 'active' })).status).toBe(200);
+    expect((await as('ann').get('/api/v1/portal/sessions')).status).toBe(200);
+    const listed = await op('get', `/api/v1/drivers/${drivers.bob.id}`);
+    expect(listed.body.id_tag_ids).toHaveLength(2);
   });
 
   it('lists only the driver’s own sessions in the documented shape', async () => {

@@ -7,6 +7,7 @@ import { NotificationsProducer } from '@csms/queues';
 import { decimalString } from '../tariffs/tariffs.service';
 import { minorDigits, minorToMajor, roundHalfUp, toMicros } from '../tariffs/pricing';
 import { DisputeCreatedView } from '../portal/dto/portal.dto';
+import { AuditService } from '../audit/audit.service';
 import { DisputeListQueryDto, DisputeView, ResolveDisputeDto } from './dto/dispute.dto';
 
 const UNIQUE_VIOLATION = '23505';
@@ -29,6 +30,7 @@ export class DisputesService {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly producer: NotificationsProducer,
+    private readonly audit: AuditService,
   ) {}
 
   private async view(d: Dispute, manager: EntityManager = this.db.manager): Promise<DisputeView> {
@@ -132,6 +134,13 @@ export class DisputesService {
           resolvedBy: auth.actor.id,
         },
       );
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'dispute.resolved',
+        resourceType: 'dispute',
+        resourceId: dispute.id,
+        before: { status: 'open' },
+        after: { status: dto.outcome, refund_amount: dto.refund_amount ?? null, note: dto.note },
+      });
       const driver = await manager.findOneByOrFail(Driver, { id: dispute.driverId });
       await manager.insert(OutboundEmail, {
         id: emailId,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -17,6 +17,7 @@ import {
   DriverListQueryDto,
   DriverListView,
   DriverView,
+  UpdateDriverDto,
 } from './dto/driver.dto';
 import { DriversService } from './drivers.service';
 
@@ -60,5 +61,28 @@ export class DriversController {
   @ApiOkResponse({ type: DriverView })
   get(@Auth() auth: AuthContext, @Param('driver_id') id: string): Promise<DriverView> {
     return this.drivers.get(auth, id);
+  }
+
+  @Patch(':driver_id')
+  @Authenticated({ permission: 'drivers.write' })
+  @ApiOperation({ summary: 'Rename a driver, or disable / re-enable their portal access' })
+  @ApiOkResponse({ type: DriverView })
+  @ApiConflictResponse({ description: '`driver_not_activated`: status of a driver still invited' })
+  update(
+    @Auth() auth: AuthContext,
+    @Param('driver_id') id: string,
+    @Body() dto: UpdateDriverDto,
+  ): Promise<DriverView> {
+    return this.drivers.update(auth, id, dto);
+  }
+
+  @Post(':driver_id/resend-invitation')
+  @HttpCode(200)
+  @Authenticated({ permission: 'drivers.write' })
+  @ApiOperation({ summary: 'Send the invitation again with a new link and expiry' })
+  @ApiOkResponse({ type: DriverView })
+  @ApiConflictResponse({ description: '`invitation_already_used`' })
+  resend(@Auth() auth: AuthContext, @Param('driver_id') id: string): Promise<DriverView> {
+    return this.drivers.resendInvitation(auth, id);
   }
 }

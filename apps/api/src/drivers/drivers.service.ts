@@ -4,6 +4,7 @@ import { Clock, Page, Problems, newId, page, pageParams } from '@csms/common';
 import { AuthContext, hashPassword, hashToken } from '@csms/auth';
 import { Driver, IdTag, OutboundEmail, User } from '@csms/domain';
 import { NotificationsProducer } from '@csms/queues';
+import { AuditService } from '../audit/audit.service';
 import { IdentityService } from '../identity/identity.service';
 import { INVITATION_TTL_MS } from '../invitations/invitations.service';
 import {
@@ -12,6 +13,7 @@ import {
   CreateDriverDto,
   DriverListQueryDto,
   DriverView,
+  UpdateDriverDto,
 } from './dto/driver.dto';
 
 const UNIQUE_VIOLATION = '23505';
@@ -30,6 +32,7 @@ export class DriversService {
     private readonly clock: Clock,
     private readonly identity: IdentityService,
     private readonly producer: NotificationsProducer,
+    private readonly audit: AuditService,
   ) {}
 
   private async view(driver: Driver): Promise<DriverView> {
@@ -92,6 +95,12 @@ export class DriversService {
         driverId,
         status: 'pending',
       });
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'driver.created',
+        resourceType: 'driver',
+        resourceId: driverId,
+        after: { email, first_name: dto.first_name, last_name: dto.last_name, status: 'invited' },
+      });
       return { driverId, emailId };
     });
     await this.producer.enqueueEmail(emailId).catch((err: unknown) => {
@@ -115,6 +124,76 @@ export class DriversService {
     const driver = await this.db.getRepository(Driver).findOneBy({ id, organizationId: auth.orgId });
     if (!driver) throw Problems.notFound('Driver', id);
     return this.view(driver);
+  }
+
+  async update(auth: AuthContext, id: string, dto: UpdateDriverDto): Promise<DriverView> {
+    await this.db.transaction(async (manager) => {
+      const driver = await manager.findOneBy(Driver, { id, organizationId: auth.orgId });
+      if (!driver) throw Problems.notFound('Driver', id);
+      if (dto.status !== undefined && !driver.activatedAt) {
+        throw Problems.conflict(
+          'driver_not_activated',
+          'The driver has not accepted the invitation yet; resend it instead',
+        );
+      }
+      const changes: Partial<Driver> = {
+        ...(dto.first_name !== undefined && { firstName: dto.first_name }),
+        ...(dto.last_name !== undefined && { lastName: dto.last_name }),
+        ...(dto.status !== undefined && { status: dto.status }),
+      };
+      if (Object.keys(changes).length === 0) return;
+      await manager.update(Driver, { id: driver.id }, changes);
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'driver.updated',
+        resourceType: 'driver',
+        resourceId: driver.id,
+        before: { first_name: driver.firstName, last_name: driver.lastName, status: driver.status },
+        after: dto,
+      });
+    });
+    return this.get(auth, id);
+  }
+
+  /** A new link with a new expiry; the previous link stops working (its email is cancelled if unsent). */
+  async resendInvitation(auth: AuthContext, id: string): Promise<DriverView> {
+    const emailId = newId('msg');
+    await this.db.transaction(async (manager) => {
+      const driver = await manager
+        .getRepository(Driver)
+        .createQueryBuilder('d')
+        .setLock('pessimistic_write')
+        .where('d.id = :id AND d.organization_id = :orgId', { id, orgId: auth.orgId })
+        .getOne();
+      if (!driver) throw Problems.notFound('Driver', id);
+      if (driver.activatedAt) {
+        throw Problems.conflict('invitation_already_used', 'The driver already accepted the invitation');
+      }
+      await manager.update(
+        Driver,
+        { id: driver.id },
+        {
+          invitationTokenHash: null,
+          invitationExpiresAt: new Date(this.clock.nowMs() + INVITATION_TTL_MS),
+        },
+      );
+      await manager.update(
+        OutboundEmail,
+        { driverId: driver.id, status: 'pending' },
+        { status: 'cancelled', lastError: 'superseded' },
+      );
+      await manager.insert(OutboundEmail, {
+        id: emailId,
+        organizationId: auth.orgId,
+        recipient: driver.email,
+        template: 'driver_invitation',
+        driverId: driver.id,
+        status: 'pending',
+      });
+    });
+    await this.producer.enqueueEmail(emailId).catch((err: unknown) => {
+      this.logger.warn(`Could not enqueue email ${emailId}; the outbox reconciler will: ${String(err)}`);
+    });
+    return this.get(auth, id);
   }
 
   /** Sets the password with the token of the invitation link; 404 unknown, 409 used, 410 expired. */

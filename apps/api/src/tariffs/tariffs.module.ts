@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { TariffsController } from './tariffs.controller';
 import { TariffsService } from './tariffs.service';
 
-@Module({ controllers: [TariffsController], providers: [TariffsService], exports: [TariffsService] })
+@Module({
+  imports: [AuditModule],
+  controllers: [TariffsController],
+  providers: [TariffsService],
+  exports: [TariffsService],
+})
 export class TariffsModule {}

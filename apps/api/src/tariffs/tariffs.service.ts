@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Page, PageQueryDto, Problems, newId, page, pageParams } from '@csms/common';
 import { AuthContext } from '@csms/auth';
 import { ChargePoint, Organization, Tariff, TariffDefinition } from '@csms/domain';
+import { AuditService } from '../audit/audit.service';
 import { TariffAssignmentView, TariffDto, TariffView } from './dto/tariff.dto';
 
 /** A validated JSON number as an exact decimal string ("0.35"); validation capped it at 6 decimals. */
@@ -70,7 +71,10 @@ export function tariffView(t: Tariff, currency: string): TariffView {
  */
 @Injectable()
 export class TariffsService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private async currency(orgId: string): Promise<string> {
     const org = await this.db.getRepository(Organization).findOneByOrFail({ id: orgId });
@@ -108,6 +112,12 @@ export class TariffsService {
         isDefault: dto.is_default ?? false,
         definition: toDefinition(dto),
       });
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'tariff.created',
+        resourceType: 'tariff',
+        resourceId: id,
+        after: { name: dto.name, is_default: dto.is_default ?? false, ...toDefinition(dto) },
+      });
     });
     return this.get(auth, id);
   }
@@ -142,6 +152,13 @@ export class TariffsService {
         { id: tariff.id, organizationId: auth.orgId },
         { name: dto.name, isDefault: dto.is_default ?? false, definition: toDefinition(dto) },
       );
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'tariff.updated',
+        resourceType: 'tariff',
+        resourceId: tariff.id,
+        before: { name: tariff.name, is_default: tariff.isDefault, ...tariff.definition },
+        after: { name: dto.name, is_default: dto.is_default ?? false, ...toDefinition(dto) },
+      });
     });
     return this.get(auth, id);
   }
@@ -155,6 +172,12 @@ export class TariffsService {
         { tariffId: null },
       );
       await manager.delete(Tariff, { id: tariff.id, organizationId: auth.orgId });
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'tariff.deleted',
+        resourceType: 'tariff',
+        resourceId: tariff.id,
+        before: { name: tariff.name, is_default: tariff.isDefault, ...tariff.definition },
+      });
     });
   }
 
@@ -168,7 +191,16 @@ export class TariffsService {
       .findOneBy({ id: chargePointId, organizationId: auth.orgId });
     if (!cp) throw Problems.notFound('Charge point', chargePointId);
     if (tariffId !== null) await this.find(auth, tariffId);
-    await this.db.getRepository(ChargePoint).update({ id: cp.id, organizationId: auth.orgId }, { tariffId });
+    await this.db.transaction(async (manager) => {
+      await manager.update(ChargePoint, { id: cp.id, organizationId: auth.orgId }, { tariffId });
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'charge_point.tariff_assigned',
+        resourceType: 'charge_point',
+        resourceId: cp.id,
+        before: { tariff_id: cp.tariffId },
+        after: { tariff_id: tariffId },
+      });
+    });
     return { charge_point_id: cp.id, tariff_id: tariffId };
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '@csms/common';
 import { DRIVER_STATUSES } from '@csms/domain';
 import { TokenResponse } from '../../identity/dto/responses.dto';
@@ -25,6 +25,30 @@ export class CreateDriverDto {
   @IsString()
   @Length(1, 100)
   last_name: string;
+}
+
+export class UpdateDriverDto {
+  @ApiPropertyOptional({ maxLength: 100 })
+  @ValidateIf((_: object, v: unknown) => v !== undefined)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  first_name?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @ValidateIf((_: object, v: unknown) => v !== undefined)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  last_name?: string;
+
+  @ApiPropertyOptional({
+    enum: ['active', 'disabled'],
+    description: 'Disable (the portal refuses the driver) or re-enable an accepted driver',
+  })
+  @ValidateIf((_: object, v: unknown) => v !== undefined)
+  @IsIn(['active', 'disabled'])
+  status?: 'active' | 'disabled';
 }
 
 export class DriverListQueryDto extends PageQueryDto {
