@@ -132,4 +132,57 @@ describe('idle-session stop', () => {
     // Only one stop, not one per sweep.
     expect(idle.calls).toHaveLength(1);
   });
+
+  it('sends RequestStopTransaction to an OCPP 2.0.1 charger', async () => {
+    const cp = await aChargePoint(api, owner.token);
+    const client = await connectCharger({
+      port: gateway.port,
+      identity: cp.id,
+      password: cp.password,
+      protocol: 'ocpp2.0.1',
+    });
+    open.push(client);
+    const calls: Array<{ method: string; params: unknown }> = [];
+    client.handle(async ({ method, params }: { method?: string; params?: unknown }) => {
+      calls.push({ method: method!, params });
+      return { status: 'Accepted' };
+    });
+    await client.call('BootNotification', {
+      reason: 'PowerUp',
+      chargingStation: { model: 'X', vendorName: 'Acme' },
+    });
+    const t0 = new Date(Date.now() - 60 * MIN);
+    const event = (eventType: string, seqNo: number, at: Date, wh: number) => {
+      gateway.clock.set(at);
+      return client.call('TransactionEvent', {
+        eventType,
+        timestamp: iso(at),
+        triggerReason: eventType === 'Started' ? 'Authorized' : 'MeterValuePeriodic',
+        seqNo,
+        transactionInfo: { transactionId: 'tx-idle-201' },
+        ...(eventType === 'Started' && { idToken: { idToken: 'IDLE01', type: 'ISO14443' } }),
+        evse: { id: 1, connectorId: 1 },
+        meterValue: [
+          {
+            timestamp: iso(at),
+            sampledValue: [
+              { value: wh, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
+            ],
+          },
+        ],
+      });
+    };
+    await event('Started', 0, t0, 100);
+    await event('Updated', 1, new Date(t0.getTime() + 5 * MIN), 900);
+    await event('Updated', 2, new Date(t0.getTime() + 20 * MIN), 900);
+    gateway.clock.reset();
+    const received = await eventually(
+      async () => calls,
+      (c) => c.length > 0,
+      10_000,
+    );
+    expect(received).toEqual([
+      { method: 'RequestStopTransaction', params: { transactionId: 'tx-idle-201' } },
+    ]);
+  });
 });
