@@ -242,6 +242,8 @@ describe('driver portal', () => {
       ],
       total: 2,
     });
+    const operatorView = await op('get', `/api/v1/sessions?driver_id=${drivers.ann.id}`);
+    expect(operatorView.body.data.map((x: { id: string }) => x.id)).toEqual([sessions.ann2, sessions.ann1]);
     const bob = await as('bob').get('/api/v1/portal/sessions');
     expect(bob.body.data.map((s: { session_id: string }) => s.session_id).sort()).toEqual(
       [sessions.bob1, sessions.bob2, sessions.open].sort(),
