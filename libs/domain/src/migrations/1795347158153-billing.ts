@@ -64,7 +64,9 @@ export class Billing1795347158153 implements MigrationInterface {
     await queryRunner.query(`
           CREATE FUNCTION charging_session_billing_defaults() RETURNS trigger AS $$
           BEGIN
-            IF NEW.id_tag_id IS NOT NULL AND NEW.driver_id IS NULL THEN
+            -- 2.0.1 events rewrite id_tag_id on every update: look up only when it really changes.
+            IF NEW.id_tag_id IS NOT NULL AND NEW.driver_id IS NULL
+               AND (TG_OP = 'INSERT' OR NEW.id_tag_id IS DISTINCT FROM OLD.id_tag_id) THEN
               SELECT driver_id INTO NEW.driver_id FROM id_tags WHERE id = NEW.id_tag_id;
             END IF;
             IF TG_OP = 'INSERT' AND NEW.tariff_snapshot IS NULL THEN
