@@ -19,6 +19,7 @@ import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit.guard';
+import { ReservationsModule } from './reservations/reservations.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TariffsModule } from './tariffs/tariffs.module';
 import { DisputesModule } from './disputes/disputes.module';
@@ -61,6 +62,7 @@ export class ApiModule {
         IdTagsModule,
         SessionsModule,
         CommandsModule,
+        ReservationsModule,
         TariffsModule,
         DriversModule,
         DisputesModule,

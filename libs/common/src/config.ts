@@ -49,6 +49,12 @@ export interface AppConfig {
     /** The longest a command may wait for its charger to reconnect. */
     maxQueueSeconds: number;
   };
+  reservations: {
+    /** The furthest ahead a reservation may expire. */
+    maxSeconds: number;
+    /** How often the api expires overdue reservations and settles pending ones from Postgres; 0 turns the timer off. */
+    sweepIntervalSeconds: number;
+  };
   billing: {
     /** How often the api prices finished sessions left unpriced and checks for idle sessions; 0 turns it off. */
     sweepIntervalSeconds: number;
@@ -189,6 +195,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       workerConcurrency: r.int('COMMAND_WORKER_CONCURRENCY', 200, 1, 10_000),
       sweepIntervalSeconds: r.int('COMMAND_SWEEP_INTERVAL_SECONDS', 30, 0, 3600),
       maxQueueSeconds: r.int('COMMAND_MAX_QUEUE_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    },
+    reservations: {
+      maxSeconds: r.int('RESERVATION_MAX_SECONDS', 24 * 3600, 60, 90 * 24 * 3600),
+      sweepIntervalSeconds: r.int('RESERVATION_SWEEP_INTERVAL_SECONDS', 30, 0, 3600),
     },
     billing: { sweepIntervalSeconds: r.int('BILLING_SWEEP_INTERVAL_SECONDS', 30, 0, 3600) },
     log: {

@@ -6,3 +6,4 @@ export * from './notifications';
 export * from './billing';
 export * from './gateway-control';
 export * from './commands';
+export * from './reservations';

@@ -4,6 +4,8 @@ export enum QueueName {
   Notifications = 'notifications',
   /** Periodic housekeeping: reconcilers and sweepers (consumed by the api). */
   Maintenance = 'maintenance',
+  /** Reservation expiry at its expiry date (consumed by the api's reservations worker). */
+  Reservations = 'reservations',
   /** Session pricing and the idle-session sweep (consumed by the api's billing worker). */
   Billing = 'billing',
 }

@@ -113,6 +113,7 @@ export class CommandsService {
         { ocpp_version: version },
       );
     }
+    if (action === 'remote-start') await this.refuseIfReservedForAnother(cp.id, version, request);
     const transactionId = await this.transactionOf(auth.orgId, cp.id, request);
     let mapped;
     try {
@@ -349,6 +350,32 @@ export class CommandsService {
       ]);
     }
     return at;
+  }
+
+  /**
+   * A connector held by a pending or active reservation starts only for the reserved id tag
+   * (1.6 connectorId, 2.0.1 evseId — the reservation's connector).
+   */
+  private async refuseIfReservedForAnother(
+    chargePointId: string,
+    version: OcppVersion,
+    request: { evse_id?: unknown; connector_id?: unknown; id_tag?: unknown },
+  ): Promise<void> {
+    const target = version === '1.6' ? (request.connector_id ?? request.evse_id) : request.evse_id;
+    if (typeof target !== 'number' || typeof request.id_tag !== 'string') return;
+    const [held] = (await this.db.query(
+      `SELECT id FROM reservations
+       WHERE charge_point_id = $1 AND connector_id = $2 AND status IN ('pending', 'active')
+         AND lower(ocpp_id_tag) <> lower($3)`,
+      [chargePointId, target, request.id_tag.trim()],
+    )) as Array<{ id: string }>;
+    if (held) {
+      throw Problems.conflict(
+        'connector_reserved',
+        `Connector ${target} of charge point ${chargePointId} is reserved for another id tag`,
+        { reservation_id: held.id },
+      );
+    }
   }
 
   /** Resolves `session_id` through the sessions hook (remote-stop, get-transaction-status). */

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, newId } from '@csms/common';
-import { RegistrationStatus } from '@csms/domain';
+import { RegistrationStatus, ReservationTransitions } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 
 const LAST_SEEN_WRITE_MS = 60_000;
@@ -29,6 +29,8 @@ const cut = (v: string | null | undefined, n: number) => (v == null ? null : v.s
 /** Charger-level state written by the gateway: boot data, liveness, connector status. */
 @Injectable()
 export class ChargePointStateService {
+  private readonly logger = new Logger('ChargePointState');
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
@@ -99,6 +101,7 @@ export class ChargePointStateService {
          ${history}`,
         values,
       );
+      await this.endReservations(connection, report);
       return;
     }
     await this.db.query(
@@ -117,5 +120,24 @@ export class ChargePointStateService {
        ${history}`,
       [...values, newId('evse'), newId('conn')],
     );
+    await this.endReservations(connection, report);
+  }
+
+  /** A connector (or the whole charger) that went Faulted/Unavailable cannot honour its reservation. */
+  private async endReservations(connection: ChargerConnection, report: StatusReport): Promise<void> {
+    if (report.status !== 'Faulted' && report.status !== 'Unavailable') return;
+    const ended = await ReservationTransitions.endOnConnectorStatus(
+      this.db,
+      connection.chargePointId,
+      report.evseNumber,
+      report.status,
+      this.clock.now(),
+    );
+    if (ended.length) {
+      this.logger.log(
+        { chargePointId: connection.chargePointId, reservations: ended, status: report.status },
+        'Ended reservations of a connector that is out of service',
+      );
+    }
   }
 }

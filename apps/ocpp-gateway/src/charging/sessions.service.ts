@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, newId } from '@csms/common';
-import { ChargingSession } from '@csms/domain';
+import { ChargingSession, ReservationTransitions } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { BILLING_MEASURAND, NormalizedSample, isClockSkewed } from '../ocpp/ocpp-mapper';
 import { Authorization, AuthorizationService } from './authorization.service';
@@ -12,6 +12,7 @@ export interface Start16 {
   idTag: string;
   meterStartWh: number;
   timestamp: Date;
+  reservationId: number | null;
 }
 
 export interface Stop16 {
@@ -34,6 +35,7 @@ export interface TransactionEvent {
   connectorNumber: number | null;
   idToken: { value: string; type: string } | null;
   remoteStartId: number | null;
+  reservationId: number | null;
   stoppedReason: string | null;
   samples: NormalizedSample[];
   payload: Record<string, unknown>;
@@ -120,6 +122,12 @@ export class SessionsService {
       },
     );
     await this.meters.recompute(session.id);
+    await this.useReservation(this.db.manager, connection, {
+      sessionId: session.id,
+      reservationId: start.reservationId,
+      connectorId: start.connectorId,
+      idTag: start.idTag,
+    });
     return { transactionId: session.ocpp_transaction_id, authorization: result };
   }
 
@@ -334,7 +342,43 @@ export class SessionsService {
         manager,
       );
       await this.meters.recompute(session.id, manager);
+      if (event.eventType !== 'Ended') {
+        await this.useReservation(manager, connection, {
+          sessionId: session.id,
+          reservationId: event.reservationId,
+          connectorId: evse.evse_number,
+          idTag: event.idToken?.value ?? null,
+        });
+      }
       return { sessionId: session.id, authorization };
     });
+  }
+
+  /**
+   * A start on a reservation uses it: the reservation id the charger sent, or the reserved id tag on
+   * the reserved connector (1.6 connectorId, 2.0.1 evseId).
+   */
+  private async useReservation(
+    manager: EntityManager,
+    connection: ChargerConnection,
+    use: {
+      sessionId: string;
+      reservationId: number | null;
+      connectorId: number | null;
+      idTag: string | null;
+    },
+  ): Promise<void> {
+    if (use.reservationId === null && (use.connectorId === null || !use.idTag)) return;
+    const used = await ReservationTransitions.markUsed(
+      manager,
+      { chargePointId: connection.chargePointId, ...use },
+      this.clock.now(),
+    );
+    if (used) {
+      this.logger.log(
+        { chargePointId: connection.chargePointId, reservation: used, sessionId: use.sessionId },
+        'Reservation used',
+      );
+    }
   }
 }

@@ -7,9 +7,9 @@ import {
 } from '@nestjs/common';
 import { Job, Worker, type ConnectionOptions } from 'bullmq';
 import { TimeoutError } from 'ocpp-rpc';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
-import { Command, CommandState } from '@csms/domain';
+import { Command, CommandState, ReservationTransitions } from '@csms/domain';
 import {
   CommandDispatcher,
   CommandMappingError,
@@ -127,6 +127,7 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       { state: 'sent', sentAt: this.clock.now(), ocppAction, payload, ocppVersion: version },
     );
     if (!claimed.affected) return;
+    const sent = { id: command.id, chargePointId: command.chargePointId, ocppAction, payload };
 
     try {
       const response = (await connection.call(ocppAction, payload, {
@@ -137,25 +138,25 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
         { command: command.id, chargePointId: command.chargePointId, ocppAction, status },
         'Command answered',
       );
-      await this.finishSent(command.id, status && REJECTING_STATUSES.has(status) ? 'rejected' : 'answered', {
+      await this.finishSent(sent, status && REJECTING_STATUSES.has(status) ? 'rejected' : 'answered', {
         response: response ?? {},
         answeredAt: this.clock.now(),
       });
     } catch (err) {
       const e = err as Error & { rpcErrorCode?: string; rpcErrorMessage?: string };
       if (e instanceof TimeoutError) {
-        await this.finishSent(command.id, 'timed_out', {
+        await this.finishSent(sent, 'timed_out', {
           errorCode: 'charger_timeout',
           errorReason: `The charge point did not answer within ${this.config.commands.callTimeoutMs} ms`,
         });
       } else if (e.rpcErrorCode) {
-        await this.finishSent(command.id, 'failed', {
+        await this.finishSent(sent, 'failed', {
           errorCode: e.rpcErrorCode,
           errorReason: (e.rpcErrorMessage || e.message || 'CALLERROR').slice(0, 1000),
           answeredAt: this.clock.now(),
         });
       } else {
-        await this.finishSent(command.id, 'failed', {
+        await this.finishSent(sent, 'failed', {
           errorCode: 'connection_lost',
           errorReason: `The call could not complete: ${e.message}`.slice(0, 1000),
         });
@@ -167,6 +168,10 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     command: Command,
     version: '1.6' | '2.0.1',
   ): { ocppAction: string; payload: Record<string, unknown> } | { error: string } {
+    // Same payload in both versions: a cancellation queued for an offline charger still reaches it.
+    if (command.ocppAction === 'CancelReservation') {
+      return { ocppAction: command.ocppAction, payload: command.payload };
+    }
     if (!isCommandAction(command.action) || !command.request) {
       return { error: `The charge point reconnected speaking OCPP ${version}` };
     }
@@ -185,14 +190,43 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
   }
 
   private async finishSent(
-    commandId: string,
+    command: Pick<Command, 'id' | 'chargePointId' | 'ocppAction' | 'payload'>,
     state: CommandState,
     fields: Partial<Pick<Command, 'response' | 'errorCode' | 'errorReason' | 'answeredAt'>>,
   ): Promise<void> {
-    // Only from `sent`: the sweeper may have failed the command meanwhile.
-    await this.db
-      .getRepository(Command)
-      .update({ id: commandId, state: 'sent' }, { state, ...fields })
-      .catch((err) => this.logger.warn({ err, command: commandId }, 'Could not record a command outcome'));
+    // Only from `sent`: the sweeper may have failed the command meanwhile. A ReserveNow settles its
+    // reservation in the same transaction, so a late answer still makes it active or rejected.
+    const record = async (manager: EntityManager) => {
+      const result = await manager
+        .getRepository(Command)
+        .update({ id: command.id, state: 'sent' }, { state, ...fields });
+      if (!result.affected || command.ocppAction !== 'ReserveNow') return;
+      await ReservationTransitions.applyReserveNow(
+        manager,
+        {
+          chargePointId: command.chargePointId,
+          payload: command.payload,
+          state,
+          response: fields.response ?? null,
+          errorCode: fields.errorCode ?? null,
+        },
+        this.clock.now(),
+      );
+    };
+    const warn = (err: unknown) =>
+      this.logger.warn({ err, command: command.id }, 'Could not record a command outcome');
+    if (command.ocppAction !== 'ReserveNow') {
+      await record(this.db.manager).catch(warn);
+      return;
+    }
+    await this.db.transaction(record).catch(async (err) => {
+      // Never lose the charger's answer over its reservation: record it alone; the reservation sweep
+      // settles the reservation from the command row.
+      this.logger.warn({ err, command: command.id }, 'Could not settle the reservation of a ReserveNow');
+      await this.db
+        .getRepository(Command)
+        .update({ id: command.id, state: 'sent' }, { state, ...fields })
+        .catch(warn);
+    });
   }
 }

@@ -18,6 +18,7 @@ export class StartTransactionHandler16 implements OcppHandler<
       idTag: req.idTag,
       meterStartWh: req.meterStart,
       timestamp: new Date(req.timestamp),
+      reservationId: req.reservationId ?? null,
     });
     return { transactionId, idTagInfo: idTagInfo(authorization) };
   }

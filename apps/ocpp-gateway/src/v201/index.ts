@@ -6,6 +6,7 @@ import { LogStatusNotificationHandler201 } from './log-status-notification.handl
 import { MeterValuesHandler201 } from './meter-values.handler';
 import { NotifyEventHandler201 } from './notify-event.handler';
 import { NotifyReportHandler201 } from './notify-report.handler';
+import { ReservationStatusUpdateHandler201 } from './reservation-status-update.handler';
 import { SecurityEventNotificationHandler201 } from './security-event-notification.handler';
 import { StatusNotificationHandler201 } from './status-notification.handler';
 import { TransactionEventHandler201 } from './transaction-event.handler';
@@ -23,4 +24,5 @@ export const V201_HANDLERS = [
   FirmwareStatusNotificationHandler201,
   LogStatusNotificationHandler201,
   NotifyReportHandler201,
+  ReservationStatusUpdateHandler201,
 ];

@@ -32,6 +32,7 @@ export class TransactionEventHandler201 implements OcppHandler<
       connectorNumber: req.evse?.connectorId ?? (req.evse ? 1 : null),
       idToken: token ? { value: token.idToken, type: token.type } : null,
       remoteStartId: req.transactionInfo.remoteStartId ?? null,
+      reservationId: req.reservationId ?? null,
       stoppedReason: req.transactionInfo.stoppedReason ?? null,
       samples,
       payload: req as unknown as Record<string, unknown>,

@@ -94,3 +94,8 @@ export interface MeterValuesRequest201 {
   evseId: number;
   meterValue: MeterValue201[];
 }
+
+export interface ReservationStatusUpdateRequest201 {
+  reservationId: number;
+  reservationUpdateStatus: 'Expired' | 'Removed';
+}

@@ -15,6 +15,7 @@ import { MeterValue } from './meter-value.entity';
 import { OcppMessage } from './ocpp-message.entity';
 import { Organization } from './organization.entity';
 import { OutboundEmail } from './outbound-email.entity';
+import { Reservation } from './reservation.entity';
 import { Tariff } from './tariff.entity';
 import { StatusHistoryEntry } from './status-history.entity';
 import { TransactionEventRecord } from './transaction-event.entity';
@@ -39,6 +40,7 @@ export * from './meter-value.entity';
 export * from './ocpp-message.entity';
 export * from './organization.entity';
 export * from './outbound-email.entity';
+export * from './reservation.entity';
 export * from './status-history.entity';
 export * from './transaction-event.entity';
 export * from './user-token.entity';
@@ -64,6 +66,7 @@ export const ENTITIES = [
   ChargePointEvent,
   OcppMessage,
   Command,
+  Reservation,
   Tariff,
   Driver,
   Dispute,

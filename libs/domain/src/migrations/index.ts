@@ -3,6 +3,7 @@ import { ChargePoints1795343933446 } from './1795343933446-charge-points';
 import { Organizations1795344178196 } from './1795344178196-organizations';
 import { Gateway1795344184974 } from './1795344184974-gateway';
 import { Commands1795345196503 } from './1795345196503-commands';
+import { Reservations1795346563698 } from './1795346563698-reservations';
 import { Billing1795347158153 } from './1795347158153-billing';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
@@ -12,5 +13,6 @@ export const MIGRATIONS: Function[] = [
   Organizations1795344178196,
   Gateway1795344184974,
   Commands1795345196503,
+  Reservations1795346563698,
   Billing1795347158153,
 ];

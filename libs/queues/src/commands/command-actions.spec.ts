@@ -4,7 +4,10 @@ import {
   CommandMappingError,
   OcppVersion,
   bootNotificationTriggerCall,
+  cancelReservationCall,
   chargerPasswordCall,
+  idTokenTypeOfTag,
+  reserveNowCall,
   ocppActionFor,
   toOcppCall,
 } from './command-actions';
@@ -398,6 +401,72 @@ describe('platform calls', () => {
 
   it('triggers a BootNotification in both versions', () => {
     const call = bootNotificationTriggerCall();
+    expect(ocppSchemaError('1.6', call.ocppAction, call.payload)).toBeNull();
+    expect(ocppSchemaError('2.0.1', call.ocppAction, call.payload)).toBeNull();
+  });
+});
+
+describe('reservation calls', () => {
+  const expiry = new Date('2030-01-20T16:00:00.000Z');
+
+  it('maps ReserveNow to the 1.6 fields and passes the strict schema', () => {
+    const call = reserveNowCall('1.6', {
+      reservation_id: 17,
+      connector_id: 2,
+      expiry_date: expiry,
+      id_tag: 'TAG-20-CHARACTERS-XX',
+    });
+    expect(call).toEqual({
+      ocppAction: 'ReserveNow',
+      payload: {
+        connectorId: 2,
+        expiryDate: '2030-01-20T16:00:00.000Z',
+        idTag: 'TAG-20-CHARACTERS-XX',
+        reservationId: 17,
+      },
+    });
+    expect(ocppSchemaError('1.6', call.ocppAction, call.payload)).toBeNull();
+  });
+
+  it('maps ReserveNow to the 2.0.1 fields and passes the strict schema', () => {
+    const call = reserveNowCall('2.0.1', {
+      reservation_id: 17,
+      connector_id: 1,
+      expiry_date: expiry,
+      id_tag: 'driver@example.com',
+      id_token_type: idTokenTypeOfTag('rfid'),
+    });
+    expect(call.payload).toEqual({
+      id: 17,
+      evseId: 1,
+      expiryDateTime: '2030-01-20T16:00:00.000Z',
+      idToken: { idToken: 'driver@example.com', type: 'ISO14443' },
+    });
+    expect(ocppSchemaError('2.0.1', call.ocppAction, call.payload)).toBeNull();
+  });
+
+  it('refuses an id tag over the version limit, naming it', () => {
+    const tag21 = 'x'.repeat(21);
+    expect(() =>
+      reserveNowCall('1.6', { reservation_id: 1, connector_id: 1, expiry_date: expiry, id_tag: tag21 }),
+    ).toThrow('id_tag must be at most 20 characters for OCPP 1.6');
+    expect(() =>
+      reserveNowCall('2.0.1', {
+        reservation_id: 1,
+        connector_id: 1,
+        expiry_date: expiry,
+        id_tag: 'x'.repeat(37),
+      }),
+    ).toThrow('id_tag must be at most 36 characters for OCPP 2.0.1');
+    expect(
+      reserveNowCall('2.0.1', { reservation_id: 1, connector_id: 1, expiry_date: expiry, id_tag: tag21 })
+        .payload,
+    ).toMatchObject({ idToken: { idToken: tag21, type: 'Central' } });
+  });
+
+  it('maps CancelReservation for both versions', () => {
+    const call = cancelReservationCall(17);
+    expect(call).toEqual({ ocppAction: 'CancelReservation', payload: { reservationId: 17 } });
     expect(ocppSchemaError('1.6', call.ocppAction, call.payload)).toBeNull();
     expect(ocppSchemaError('2.0.1', call.ocppAction, call.payload)).toBeNull();
   });

@@ -734,3 +734,69 @@ export function chargerPasswordCall(version: OcppVersion, password: string): Map
 export function bootNotificationTriggerCall(): MappedCommand {
   return { ocppAction: 'TriggerMessage', payload: { requestedMessage: 'BootNotification' } };
 }
+
+// ---- reservations (sent by the reservations module through the same outbox) ----
+
+/** Our id tag types as 2.0.1 IdTokenEnumType. */
+const TOKEN_TYPE_OF_TAG: Record<string, IdTokenType> = {
+  rfid: 'ISO14443',
+  iso15693: 'ISO15693',
+  emaid: 'eMAID',
+  key_code: 'KeyCode',
+  local: 'Local',
+  mac_address: 'MacAddress',
+  no_authorization: 'NoAuthorization',
+  central: 'Central',
+  app: 'Central',
+};
+
+export function idTokenTypeOfTag(tagType: string | null | undefined): IdTokenType {
+  return (tagType && TOKEN_TYPE_OF_TAG[tagType]) || 'Central';
+}
+
+export interface ReserveNowRequest {
+  /** The OCPP reservation id (an int32 from the database sequence). */
+  reservation_id: number;
+  /** 1.6 connectorId; 2.0.1 evseId. */
+  connector_id: number;
+  expiry_date: Date;
+  id_tag: string;
+  /** 2.0.1 idToken type; Central by default. */
+  id_token_type?: IdTokenType;
+}
+
+/** The longest id tag a charger of `version` takes (1.6 idTag CiString20, 2.0.1 idToken 36). */
+export function idTagLimit(version: OcppVersion): number {
+  return version === '1.6' ? 20 : 36;
+}
+
+/** ReserveNow: 1.6 connectorId/expiryDate/idTag/reservationId; 2.0.1 id/evseId/expiryDateTime/idToken. */
+export function reserveNowCall(version: OcppVersion, req: ReserveNowRequest): MappedCommand {
+  maxLength(req.id_tag, idTagLimit(version), 'id_tag', version);
+  const expiry = req.expiry_date.toISOString();
+  if (version === '1.6') {
+    return {
+      ocppAction: 'ReserveNow',
+      payload: {
+        connectorId: req.connector_id,
+        expiryDate: expiry,
+        idTag: req.id_tag,
+        reservationId: req.reservation_id,
+      },
+    };
+  }
+  return {
+    ocppAction: 'ReserveNow',
+    payload: {
+      id: req.reservation_id,
+      expiryDateTime: expiry,
+      evseId: req.connector_id,
+      idToken: idToken201(req.id_tag, req.id_token_type, 'id_tag'),
+    },
+  };
+}
+
+/** CancelReservation: `reservationId` in both versions. */
+export function cancelReservationCall(reservationId: number): MappedCommand {
+  return { ocppAction: 'CancelReservation', payload: { reservationId } };
+}
