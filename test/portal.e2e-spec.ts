@@ -216,6 +216,38 @@ describe('driver portal', () => {
     expect(listed.body.id_tag_ids).toHaveLength(2);
   });
 
+  it("a driver's email given as a reservation's id_tag resolves to their active tag", async () => {
+    expect(
+      (await op('post', '/api/v1/id-tags', { value: 'TAG-ANN2', driver_id: drivers.ann.id })).status,
+    ).toBe(201);
+    const cp = await aChargePoint(api, owner.token);
+    const client = await connectCharger({ port: gateway.port, identity: cp.id, password: cp.password });
+    const calls: Array<{ method: string; params: unknown }> = [];
+    client.handle(async ({ method, params }: { method?: string; params?: unknown }) => {
+      calls.push({ method: method!, params });
+      return { status: 'Accepted' };
+    });
+    try {
+      await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X' });
+      await client.call('StatusNotification', {
+        connectorId: 1,
+        errorCode: 'NoError',
+        status: 'Available',
+        timestamp: iso(new Date()),
+      });
+      const res = await op('post', '/api/v1/reservations', {
+        charge_point_id: cp.id,
+        connector_id: 1,
+        expiry_date: iso(new Date(Date.now() + 30 * 60_000)),
+        id_tag: drivers.ann.email,
+      });
+      expect([201, 202]).toContain(res.status);
+      expect(calls[0]).toMatchObject({ method: 'ReserveNow', params: { idTag: 'TAG-ANN2' } });
+    } finally {
+      await client.close({ force: true }).catch(() => undefined);
+    }
+  });
+
   it('lists only the driver’s own sessions in the documented shape', async () => {
     const res = await as('ann').get('/api/v1/portal/sessions');
     expect(res.status).toBe(200);
