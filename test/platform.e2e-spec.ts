@@ -59,6 +59,7 @@ describe('platform: health, docs, gateway handshake, start-up, migrations', () =
       'GET /health',
       'POST /api/v1/organizations/invitations/accept',
       'POST /api/v1/site-owner/accept-invitation/{token}',
+      'POST /api/v1/drivers/invitations/accept',
     ]);
     for (const [path, ops] of Object.entries<Record<string, { summary?: string; security?: unknown[] }>>(
       doc.body.paths,

@@ -31,6 +31,10 @@ import { SiteOwnersModule } from './site-owners/site-owners.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { ReservationsModule } from './reservations/reservations.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { TariffsModule } from './tariffs/tariffs.module';
+import { DisputesModule } from './disputes/disputes.module';
+import { DriversModule } from './drivers/drivers.module';
+import { PortalModule } from './portal/portal.module';
 
 export interface ApiModuleOptions {
   env?: Env;
@@ -72,6 +76,10 @@ export class ApiModule {
         SessionsModule,
         CommandsModule,
         ReservationsModule,
+        TariffsModule,
+        DriversModule,
+        DisputesModule,
+        PortalModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

@@ -71,6 +71,10 @@ export class AuthGuard implements CanActivate {
         principal.kind === 'api_key' ? 'api_key_not_allowed' : 'forbidden',
       );
     }
+    if (requirement.driver) {
+      req.auth = await this.resolveDriver(principal);
+      return true;
+    }
     if (principal.kind === 'user') {
       const kinds = requirement.userKinds ?? (requirement.organization ? ORGANIZATION_USER_KINDS : undefined);
       if (kinds && !kinds.includes(principal.userKind)) {
@@ -92,6 +96,18 @@ export class AuthGuard implements CanActivate {
       throw Problems.forbidden(`Requires permission ${requirement.permission}`);
     }
     return true;
+  }
+
+  /** A driver acts on the organization whose network their account belongs to, with no role. */
+  private async resolveDriver(principal: Principal): Promise<AuthContext> {
+    if (principal.kind !== 'user' || principal.userKind !== 'driver') {
+      throw Problems.forbidden('Only drivers may call this endpoint', 'driver_only');
+    }
+    const driver = await this.authentication.driverOf(principal.userId);
+    if (!driver || driver.status !== 'active') {
+      throw Problems.forbidden('This driver account is not active', 'driver_inactive');
+    }
+    return new AuthContext(principal, driver.organizationId, null, new Set(), driver.id);
   }
 
   private async resolveOrganization(req: Request, principal: Principal): Promise<AuthContext> {

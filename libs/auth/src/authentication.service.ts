@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
-import { ApiKey, Membership, Role, User, UserToken } from '@csms/domain';
+import { ApiKey, Driver, Membership, Role, User, UserToken } from '@csms/domain';
 import { Clock, Problems } from '@csms/common';
 import { ApiKeyPrincipal, Principal, UserPrincipal } from './principal';
 import { TOKEN_PREFIX, hashToken } from './secrets';
@@ -62,6 +62,10 @@ export class AuthenticationService {
       select: { role: true },
     });
     return membership?.role ?? null;
+  }
+
+  async driverOf(userId: string): Promise<Driver | null> {
+    return this.db.getRepository(Driver).findOne({ where: { userId } });
   }
 
   async userExists(userId: string): Promise<boolean> {

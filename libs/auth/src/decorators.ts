@@ -25,6 +25,8 @@ export interface AuthRequirement {
   principals: Array<'user' | 'api_key'>;
   /** Which kinds of user may use the route (any when absent; org-scoped routes: staff only). */
   userKinds?: UserKind[];
+  /** Driver routes (the portal): only a signed-in driver, acting on the organization of their account. */
+  driver?: boolean;
 }
 
 export interface AuthenticatedOptions {
@@ -32,6 +34,8 @@ export interface AuthenticatedOptions {
   organization?: boolean;
   principals?: Array<'user' | 'api_key'>;
   userKinds?: UserKind[];
+  /** Only drivers (users of kind `driver`, who hold no role) may call the route; see docs/permissions.md. */
+  drivers?: boolean;
 }
 
 /**
@@ -43,8 +47,9 @@ export function Authenticated(options: AuthenticatedOptions = {}): MethodDecorat
     public: false,
     permission: options.permission,
     organization: options.organization ?? options.permission !== undefined,
-    principals: options.principals ?? ['user', 'api_key'],
+    principals: options.drivers ? ['user'] : (options.principals ?? ['user', 'api_key']),
     userKinds: options.userKinds,
+    driver: options.drivers ?? false,
   };
   const decorators: Array<ClassDecorator | MethodDecorator> = [
     SetMetadata(AUTH_METADATA, requirement),
@@ -54,9 +59,14 @@ export function Authenticated(options: AuthenticatedOptions = {}): MethodDecorat
     ApiForbiddenResponse({
       description: options.permission
         ? `Requires permission \`${options.permission}\``
-        : 'Not allowed for this caller',
+        : options.drivers
+          ? 'Only drivers may call this endpoint'
+          : 'Not allowed for this caller',
     }),
   ];
+  if (requirement.driver) {
+    decorators.push(ApiNotFoundResponse({ description: "Not one of the driver's own resources" }));
+  }
   if (requirement.organization) {
     decorators.push(
       ApiHeader({

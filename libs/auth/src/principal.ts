@@ -31,6 +31,8 @@ export class AuthContext {
     readonly organizationId: string | null,
     readonly role: Role | null,
     readonly permissions: ReadonlySet<Permission>,
+    /** Set on driver routes: the calling driver. */
+    readonly driverId: string | null = null,
   ) {}
 
   can(permission: Permission): boolean {

@@ -77,6 +77,10 @@ export interface AppConfig {
     /** AES-256 key (64 hex characters) that encrypts stored IBANs. */
     bankDetailsKey: Buffer;
   };
+  billing: {
+    /** How often the api prices finished sessions left unpriced and checks for idle sessions; 0 turns it off. */
+    sweepIntervalSeconds: number;
+  };
   log: { level: string; file?: string };
 }
 
@@ -251,6 +255,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       documentMaxBytes: r.int('SITE_OWNER_DOCUMENT_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
       bankDetailsKey: bankDetailsKey(r, nodeEnv),
     },
+    billing: { sweepIntervalSeconds: r.int('BILLING_SWEEP_INTERVAL_SECONDS', 30, 0, 3600) },
     log: {
       level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
       file: r.optional('LOG_FILE'),

@@ -6,6 +6,8 @@ export enum QueueName {
   Maintenance = 'maintenance',
   /** Reservation expiry at its expiry date (consumed by the api's reservations worker). */
   Reservations = 'reservations',
+  /** Session pricing and the idle-session sweep (consumed by the api's billing worker). */
+  Billing = 'billing',
 }
 
 /** Commands for the chargers held by one gateway node go to that node's own queue. */

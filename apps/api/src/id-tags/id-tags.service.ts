@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Page, Problems, newId, page, pageParams } from '@csms/common';
 import { AuthContext } from '@csms/auth';
-import { IdTag } from '@csms/domain';
+import { Driver, IdTag } from '@csms/domain';
 import { CreateIdTagDto, IdTagListQueryDto, IdTagView, UpdateIdTagDto } from './dto/id-tag.dto';
 
 const normalize = (value: string) => value.trim().toLowerCase();
@@ -15,6 +15,7 @@ function toView(t: IdTag): IdTagView {
     status: t.status,
     expires_at: t.expiresAt?.toISOString() ?? null,
     label: t.label,
+    driver_id: t.driverId,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
   };
@@ -40,7 +41,15 @@ export class IdTagsService {
     return tag;
   }
 
+  private async assertDriver(auth: AuthContext, driverId: string | null | undefined): Promise<void> {
+    if (!driverId) return;
+    if (!(await this.db.getRepository(Driver).existsBy({ id: driverId, organizationId: auth.orgId }))) {
+      throw Problems.notFound('Driver', driverId);
+    }
+  }
+
   async create(auth: AuthContext, dto: CreateIdTagDto): Promise<IdTagView> {
+    await this.assertDriver(auth, dto.driver_id);
     const id = newId('tag');
     const result = await this.db
       .createQueryBuilder()
@@ -55,6 +64,7 @@ export class IdTagsService {
         status: dto.status ?? 'active',
         expiresAt: dto.expires_at ? new Date(dto.expires_at) : null,
         label: dto.label ?? null,
+        driverId: dto.driver_id ?? null,
       })
       .orIgnore()
       .execute();
@@ -67,6 +77,7 @@ export class IdTagsService {
     const where: Record<string, unknown> = { organizationId: auth.orgId };
     if (query.status) where.status = query.status;
     if (query.value) where.valueNormalized = normalize(query.value);
+    if (query.driver_id) where.driverId = query.driver_id;
     const [rows, total] = await this.db.getRepository(IdTag).findAndCount({
       where,
       order: { createdAt: 'DESC', id: 'DESC' },
@@ -91,6 +102,10 @@ export class IdTagsService {
     if (dto.status !== undefined) changes.status = dto.status;
     if (dto.expires_at !== undefined) changes.expiresAt = dto.expires_at ? new Date(dto.expires_at) : null;
     if (dto.label !== undefined) changes.label = dto.label;
+    if (dto.driver_id !== undefined) {
+      await this.assertDriver(auth, dto.driver_id);
+      changes.driverId = dto.driver_id;
+    }
     if (Object.keys(changes).length) {
       try {
         await this.db.getRepository(IdTag).update({ id: tag.id, organizationId: auth.orgId }, changes);

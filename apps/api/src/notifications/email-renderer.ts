@@ -1,4 +1,5 @@
-import type { Invitation, Organization, SiteOwner, SiteOwnerInvitation } from '@csms/domain';
+import type { Dispute, Driver, Invitation, Organization, SiteOwner, SiteOwnerInvitation } from '@csms/domain';
+import { formatMinor } from '../tariffs/pricing';
 import type { MailMessage } from './mailer.service';
 
 const escapeHtml = (s: string) =>
@@ -77,4 +78,51 @@ export function renderSiteOwnerSubmittedEmail(
     `<p>${escapeHtml(who)} has submitted their onboarding to <strong>${escapeHtml(organization.name)}</strong>.</p>` +
     `<p>Review their details and documents, then approve or reject: <code>${escapeHtml(url)}</code></p>`;
   return { to, subject, text, html };
+}
+
+export function driverInvitationLink(publicUrl: string, token: string): string {
+  return `${publicUrl}/drivers/accept?token=${encodeURIComponent(token)}`;
+}
+
+export function renderDriverInvitationEmail(
+  driver: Driver,
+  organization: Organization,
+  link: string,
+): MailMessage {
+  const expires = driver.invitationExpiresAt!.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  const subject = `Your ${organization.name} charging account`;
+  const text = [
+    `Hello ${driver.firstName},`,
+    '',
+    `${organization.name} created a charging account for you. Set your password to see your sessions and receipts:`,
+    link,
+    '',
+    `The link can be used once and expires on ${expires}.`,
+  ].join('\n');
+  const html =
+    `<p>Hello ${escapeHtml(driver.firstName)},</p><p>${escapeHtml(organization.name)} created a charging ` +
+    `account for you.</p><p><a href="${escapeHtml(link)}">Set your password</a></p>` +
+    `<p>The link can be used once and expires on ${expires}.</p>`;
+  return { to: driver.email, subject, text, html };
+}
+
+export function renderDisputeResolvedEmail(
+  to: string,
+  dispute: Dispute,
+  organization: Organization,
+): MailMessage {
+  const outcome = dispute.status === 'accepted' ? 'accepted' : 'rejected';
+  const refund =
+    dispute.refundAmountMinor !== null
+      ? `Refund: ${formatMinor(dispute.refundAmountMinor, dispute.currency)} ${dispute.currency}`
+      : null;
+  const subject = `Your billing dispute ${dispute.id} was ${outcome}`;
+  const lines = [
+    `${organization.name} reviewed your dispute of session ${dispute.sessionId}.`,
+    `Outcome: ${outcome}`,
+    ...(refund ? [refund] : []),
+    ...(dispute.resolutionNote ? ['', dispute.resolutionNote] : []),
+  ];
+  const html = lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('');
+  return { to, subject, text: lines.join('\n'), html };
 }

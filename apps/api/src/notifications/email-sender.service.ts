@@ -1,11 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
-import { Invitation, Organization, OutboundEmail, SiteOwner, SiteOwnerInvitation } from '@csms/domain';
+import {
+  Dispute,
+  Driver,
+  Invitation,
+  Organization,
+  OutboundEmail,
+  SiteOwner,
+  SiteOwnerInvitation,
+} from '@csms/domain';
 import { TOKEN_PREFIX, generateToken, hashToken } from '@csms/auth';
 import { MailerService, MailMessage } from './mailer.service';
 import {
+  driverInvitationLink,
   invitationLink,
+  renderDisputeResolvedEmail,
+  renderDriverInvitationEmail,
   renderInvitationEmail,
   renderSiteOwnerInvitationEmail,
   renderSiteOwnerSubmittedEmail,
@@ -43,6 +54,14 @@ export class EmailSenderService {
             .where('i.id = :id', { id: peek.siteOwnerInvitationId })
             .getOne()
         : null;
+      const driver = peek.driverId
+        ? await manager
+            .getRepository(Driver)
+            .createQueryBuilder('d')
+            .setLock('pessimistic_write')
+            .where('d.id = :id', { id: peek.driverId })
+            .getOne()
+        : null;
       const email = await manager
         .getRepository(OutboundEmail)
         .createQueryBuilder('e')
@@ -51,7 +70,7 @@ export class EmailSenderService {
         .getOne();
       if (!email || email.status === 'sent') return 'already_sent';
       if (email.status !== 'pending') return 'cancelled';
-      const message = await this.render(manager, email, invitation, siteOwnerInvitation);
+      const message = await this.render(manager, email, { invitation, siteOwnerInvitation, driver });
       if (!message) {
         await manager.update(OutboundEmail, { id: email.id }, { status: 'cancelled', lastError: 'obsolete' });
         return 'cancelled';
@@ -99,9 +118,13 @@ export class EmailSenderService {
   private async render(
     manager: EntityManager,
     email: OutboundEmail,
-    invitation: Invitation | null,
-    siteOwnerInvitation: SiteOwnerInvitation | null,
+    related: {
+      invitation: Invitation | null;
+      siteOwnerInvitation: SiteOwnerInvitation | null;
+      driver: Driver | null;
+    },
   ): Promise<MailMessage | null> {
+    const { invitation, siteOwnerInvitation, driver } = related;
     switch (email.template) {
       case 'invitation': {
         if (
@@ -139,6 +162,30 @@ export class EmailSenderService {
         if (!owner || owner.status !== 'approval_pending') return null;
         const organization = await manager.findOneByOrFail(Organization, { id: owner.organizationId });
         return renderSiteOwnerSubmittedEmail(email.recipient, owner, organization, this.config.api.publicUrl);
+      }
+      case 'driver_invitation': {
+        if (
+          !driver ||
+          driver.status !== 'invited' ||
+          !driver.invitationExpiresAt ||
+          driver.invitationExpiresAt.getTime() <= this.clock.nowMs()
+        ) {
+          return null;
+        }
+        const organization = await manager.findOneByOrFail(Organization, { id: driver.organizationId });
+        const token = generateToken(TOKEN_PREFIX.invitation);
+        await manager.update(Driver, { id: driver.id }, { invitationTokenHash: hashToken(token) });
+        return renderDriverInvitationEmail(
+          driver,
+          organization,
+          driverInvitationLink(this.config.api.publicUrl, token),
+        );
+      }
+      case 'dispute_resolved': {
+        const dispute = email.disputeId ? await manager.findOneBy(Dispute, { id: email.disputeId }) : null;
+        if (!dispute || dispute.status === 'open') return null;
+        const organization = await manager.findOneByOrFail(Organization, { id: dispute.organizationId });
+        return renderDisputeResolvedEmail(email.recipient, dispute, organization);
       }
       default:
         throw new Error(`No renderer for email template ${String(email.template)}`);

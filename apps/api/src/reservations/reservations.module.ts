@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ReservationsQueueModule } from '@csms/queues';
 import { CommandsModule } from '../commands/commands.module';
-import { RESERVATION_ID_TAGS, RegisteredIdTags } from './reservation-id-tags';
+import { DriverAwareIdTags } from '../drivers/driver-id-tags';
+import { RESERVATION_ID_TAGS } from './reservation-id-tags';
 import { ReservationsController } from './reservations.controller';
 import { ReservationsMaintenanceService } from './reservations-maintenance.service';
 import { ReservationsProcessor } from './reservations.processor';
@@ -14,7 +15,7 @@ import { ReservationsService } from './reservations.service';
     ReservationsService,
     ReservationsProcessor,
     ReservationsMaintenanceService,
-    { provide: RESERVATION_ID_TAGS, useClass: RegisteredIdTags },
+    { provide: RESERVATION_ID_TAGS, useClass: DriverAwareIdTags },
   ],
   exports: [ReservationsService, ReservationsMaintenanceService],
 })

@@ -2,8 +2,12 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, Authenticated } from '@csms/auth';
 import { Page, PageQueryDto } from '@csms/common';
+import { CostBreakdownView } from './dto/session-cost.dto';
 import {
   MeterValueListView,
+  SessionDetailView,
+  SessionStatsQueryDto,
+  SessionStatsView,
   MeterValueView,
   SessionListQueryDto,
   SessionListView,
@@ -24,12 +28,30 @@ export class SessionsController {
     return this.sessions.list(auth, query);
   }
 
+  @Get('stats')
+  @Authenticated({ permission: 'sessions.read' })
+  @ApiOperation({
+    summary: "Sessions, energy and revenue per day (organization's timezone) or per charge point",
+  })
+  @ApiOkResponse({ type: SessionStatsView })
+  stats(@Auth() auth: AuthContext, @Query() query: SessionStatsQueryDto): Promise<SessionStatsView> {
+    return this.sessions.stats(auth, query);
+  }
+
   @Get(':session_id')
   @Authenticated({ permission: 'sessions.read' })
-  @ApiOperation({ summary: 'Get a charging session with its meter readings and anomaly flags' })
-  @ApiOkResponse({ type: SessionView })
-  get(@Auth() auth: AuthContext, @Param('session_id') id: string): Promise<SessionView> {
+  @ApiOperation({ summary: 'Get a charging session with its meter readings, cost and anomaly flags' })
+  @ApiOkResponse({ type: SessionDetailView })
+  get(@Auth() auth: AuthContext, @Param('session_id') id: string): Promise<SessionDetailView> {
     return this.sessions.get(auth, id);
+  }
+
+  @Get(':session_id/cost-breakdown')
+  @Authenticated({ permission: 'sessions.read' })
+  @ApiOperation({ summary: "A session's itemised cost (a live estimate while it is open)" })
+  @ApiOkResponse({ type: CostBreakdownView })
+  costBreakdown(@Auth() auth: AuthContext, @Param('session_id') id: string): Promise<CostBreakdownView> {
+    return this.sessions.costBreakdown(auth, id);
   }
 
   @Get(':session_id/meter-values')

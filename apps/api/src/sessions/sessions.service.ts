@@ -2,12 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Page, PageQueryDto, Problems, page, pageParams } from '@csms/common';
 import { AuthContext } from '@csms/auth';
-import { ChargingSession, MeterValue } from '@csms/domain';
-import { MeterValueView, SessionListQueryDto, SessionView } from './dto/session.dto';
+import { ChargingSession, MeterValue, Organization } from '@csms/domain';
+import { SessionPricingService } from '../billing/session-pricing.service';
+import { costBreakdownView } from '../billing/cost-view';
+import { dateRange } from '../billing/date-range';
+import { minorToMajor } from '../tariffs/pricing';
+import { CostBreakdownView } from './dto/session-cost.dto';
+import {
+  MeterValueView,
+  SessionDetailView,
+  SessionListQueryDto,
+  SessionStatsQueryDto,
+  SessionStatsView,
+  SessionView,
+} from './dto/session.dto';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const DETAIL_METER_VALUES = 500;
 
-function toView(s: ChargingSession): SessionView {
+export function sessionView(s: ChargingSession): SessionView {
   return {
     id: s.id,
     charge_point_id: s.chargePointId,
@@ -17,6 +30,7 @@ function toView(s: ChargingSession): SessionView {
     connector_id: s.connectorNumber,
     id_tag: s.idTag,
     id_tag_ref: s.idTagId,
+    driver_id: s.driverId,
     remote_start_id: s.remoteStartId,
     status: s.status,
     started_at: iso(s.startedAt),
@@ -28,29 +42,74 @@ function toView(s: ChargingSession): SessionView {
     last_meter_wh: s.lastMeterWh,
     energy_wh: s.energyWh,
     stop_reason: s.stopReason,
+    stop_requested_reason: s.stopRequestedReason,
     flags: s.flags,
+    cost: s.costTotalMinor === null || !s.currency ? null : minorToMajor(s.costTotalMinor, s.currency),
+    currency: s.currency,
+    priced_at: iso(s.pricedAt),
+    needs_review: s.pricedAt ? s.needsReview : s.flags.length > 0,
     created_at: s.createdAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
   };
 }
 
-/** Charging sessions (OCPP transactions) of the organization, read-only. */
+const meterValueView = (m: MeterValue): MeterValueView => ({
+  sampled_at: m.sampledAt.toISOString(),
+  measurand: m.measurand,
+  phase: m.phase,
+  location: m.location,
+  context: m.context,
+  unit: m.unit,
+  value: m.value,
+  raw_value: m.rawValue,
+  received_at: m.receivedAt.toISOString(),
+});
+
+/** Charging sessions (OCPP transactions) of the organization with their cost. */
 @Injectable()
 export class SessionsService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly pricing: SessionPricingService,
+  ) {}
+
+  private async organization(orgId: string): Promise<Organization> {
+    return this.db.getRepository(Organization).findOneByOrFail({ id: orgId });
+  }
+
+  /** Finished sessions the worker has not priced yet are priced now, so lists show their cost. */
+  private async priced(rows: ChargingSession[]): Promise<ChargingSession[]> {
+    const repo = this.db.getRepository(ChargingSession);
+    return Promise.all(
+      rows.map(async (s) =>
+        s.status === 'completed' && !s.pricedAt && (await this.pricing.priceFinished(s.id))
+          ? repo.findOneByOrFail({ id: s.id })
+          : s,
+      ),
+    );
+  }
 
   async list(auth: AuthContext, query: SessionListQueryDto): Promise<Page<SessionView>> {
     const { take, skip } = pageParams(query);
-    const where: Record<string, unknown> = { organizationId: auth.orgId };
-    if (query.charge_point_id) where.chargePointId = query.charge_point_id;
-    if (query.status) where.status = query.status;
-    const [rows, total] = await this.db.getRepository(ChargingSession).findAndCount({
-      where,
-      order: { createdAt: 'DESC', id: 'DESC' },
-      take,
-      skip,
-    });
-    return page(rows.map(toView), total, query);
+    const org = await this.organization(auth.orgId);
+    const range = dateRange(query.from, query.to, org.settings.timezone);
+    const qb = this.db
+      .getRepository(ChargingSession)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :orgId', { orgId: auth.orgId });
+    if (query.charge_point_id) qb.andWhere('s.charge_point_id = :cp', { cp: query.charge_point_id });
+    if (query.status) qb.andWhere('s.status = :status', { status: query.status });
+    if (query.id_tag) qb.andWhere('lower(s.id_tag) = lower(:tag)', { tag: query.id_tag });
+    if (query.driver_id) qb.andWhere('s.driver_id = :driver', { driver: query.driver_id });
+    if (range.from) qb.andWhere('coalesce(s.started_at, s.created_at) >= :from', { from: range.from });
+    if (range.before) qb.andWhere('coalesce(s.started_at, s.created_at) < :before', { before: range.before });
+    const [rows, total] = await qb
+      .orderBy('s.createdAt', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .take(take)
+      .skip(skip)
+      .getManyAndCount();
+    return page((await this.priced(rows)).map(sessionView), total, query);
   }
 
   private async find(auth: AuthContext, id: string): Promise<ChargingSession> {
@@ -61,8 +120,25 @@ export class SessionsService {
     return session;
   }
 
-  async get(auth: AuthContext, id: string): Promise<SessionView> {
-    return toView(await this.find(auth, id));
+  async get(auth: AuthContext, id: string): Promise<SessionDetailView> {
+    const session = await this.find(auth, id);
+    const cost = await this.pricing.costOf(session);
+    const fresh = await this.find(auth, id);
+    const values = await this.db.getRepository(MeterValue).find({
+      where: { sessionId: session.id },
+      order: { sampledAt: 'ASC', id: 'ASC' },
+      take: DETAIL_METER_VALUES,
+    });
+    return {
+      ...sessionView(fresh),
+      cost_breakdown: costBreakdownView(fresh, cost),
+      meter_values: values.map(meterValueView),
+    };
+  }
+
+  async costBreakdown(auth: AuthContext, id: string): Promise<CostBreakdownView> {
+    const session = await this.find(auth, id);
+    return costBreakdownView(session, await this.pricing.costOf(session));
   }
 
   /** The session's sampled values in the charger's time order. */
@@ -75,20 +151,53 @@ export class SessionsService {
       take,
       skip,
     });
-    return page(
-      rows.map((m) => ({
-        sampled_at: m.sampledAt.toISOString(),
-        measurand: m.measurand,
-        phase: m.phase,
-        location: m.location,
-        context: m.context,
-        unit: m.unit,
-        value: m.value,
-        raw_value: m.rawValue,
-        received_at: m.receivedAt.toISOString(),
-      })),
-      total,
-      query,
+    return page(rows.map(meterValueView), total, query);
+  }
+
+  /** Sessions, energy and revenue per day (in the organization's timezone) or per charge point. */
+  async stats(auth: AuthContext, query: SessionStatsQueryDto): Promise<SessionStatsView> {
+    const org = await this.organization(auth.orgId);
+    const timezone = org.settings.timezone;
+    const currency = org.settings.default_currency;
+    const range = dateRange(query.from, query.to, timezone);
+    await this.pricing.priceUnpricedOf(auth.orgId);
+    const groupBy = query.group_by ?? 'day';
+    const key =
+      groupBy === 'day'
+        ? `to_char(coalesce(s.started_at, s.created_at) AT TIME ZONE $2, 'YYYY-MM-DD')`
+        : 's.charge_point_id';
+    const rows: Array<{
+      key: string;
+      sessions: number;
+      energy_wh: string | null;
+      revenue_minor: string | null;
+    }> = await this.db.query(
+      `SELECT ${key} AS key, count(*)::int AS sessions, sum(coalesce(s.energy_wh, 0)) AS energy_wh,
+                sum(s.cost_total_minor) FILTER (WHERE s.currency = $3) AS revenue_minor
+           FROM charging_sessions s
+          WHERE s.organization_id = $1 AND $2::text IS NOT NULL
+            AND ($4::timestamptz IS NULL OR coalesce(s.started_at, s.created_at) >= $4)
+            AND ($5::timestamptz IS NULL OR coalesce(s.started_at, s.created_at) < $5)
+          GROUP BY 1 ORDER BY 1`,
+      [auth.orgId, timezone, currency, range.from, range.before],
     );
+    const data = rows.map((r) => ({
+      ...(groupBy === 'day' ? { day: r.key } : { charge_point_id: r.key }),
+      sessions: r.sessions,
+      energy_kwh: Number(r.energy_wh ?? 0) / 1000,
+      revenue: minorToMajor(Number(r.revenue_minor ?? 0), currency),
+    }));
+    const totalRevenueMinor = rows.reduce((sum, r) => sum + Number(r.revenue_minor ?? 0), 0);
+    return {
+      group_by: groupBy,
+      timezone,
+      currency,
+      data,
+      totals: {
+        sessions: rows.reduce((sum, r) => sum + r.sessions, 0),
+        energy_kwh: rows.reduce((sum, r) => sum + Number(r.energy_wh ?? 0), 0) / 1000,
+        revenue: minorToMajor(totalRevenueMinor, currency),
+      },
+    };
   }
 }

@@ -115,6 +115,10 @@ export class ChargePoint {
   @Column({ type: 'timestamptz', nullable: true })
   passwordUpdatedAt: Date | null;
 
+  /** The tariff sessions here are priced with; the organization's default when null. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  tariffId: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -36,6 +36,10 @@ export type SessionFlag = (typeof SESSION_FLAGS)[number];
 @Index('charging_sessions_cp_tx_uq', ['chargePointId', 'transactionId'], { unique: true })
 @Index('charging_sessions_org_idx', ['organizationId', 'createdAt'])
 @Index('charging_sessions_cp_idx', ['chargePointId', 'createdAt'])
+@Index('charging_sessions_driver_idx', ['driverId', 'startedAt'])
+@Index('charging_sessions_unpriced_idx', ['stopReceivedAt'], {
+  where: `status = 'completed' AND priced_at IS NULL`,
+})
 @Index('charging_sessions_ocpp_tx_uq', { synchronize: false })
 @Index('charging_sessions_v16_start_uq', { synchronize: false })
 @Index('charging_sessions_active_tag_idx', { synchronize: false })
@@ -122,6 +126,39 @@ export class ChargingSession {
 
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   flags: SessionFlag[];
+
+  /** The id tag's driver when the session started (a trigger sets it): a tag moved later keeps history apart. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  driverId: string | null;
+
+  /** The tariff as it was when the session started (a trigger copies it, with currency and timezone). */
+  @Column({ type: 'jsonb', nullable: true })
+  tariffSnapshot: Record<string, unknown> | null;
+
+  @Column({ type: 'varchar', length: 3, nullable: true })
+  currency: string | null;
+
+  /** Total cost in the currency's minor unit, set when the finished session is priced. */
+  @Column({ type: 'int', nullable: true })
+  costTotalMinor: number | null;
+
+  /** The itemised lines the total was computed from. */
+  @Column({ type: 'jsonb', nullable: true })
+  costBreakdown: Record<string, unknown> | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  pricedAt: Date | null;
+
+  /** Priced but to be checked by a person (the session carries integrity flags). */
+  @Column({ type: 'boolean', default: false })
+  needsReview: boolean;
+
+  /** Why the CSMS asked the charger to stop the session (e.g. `idle_timeout`), and when. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  stopRequestedReason: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  stopRequestedAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -32,6 +32,7 @@ export type IdTagStatus = (typeof ID_TAG_STATUSES)[number];
 @Entity('id_tags')
 @Index('id_tags_org_value_uq', ['organizationId', 'valueNormalized'], { unique: true })
 @Index('id_tags_org_idx', ['organizationId', 'createdAt'])
+@Index('id_tags_driver_idx', ['driverId'])
 export class IdTag {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   id: string;
@@ -60,6 +61,10 @@ export class IdTag {
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   label: string | null;
+
+  /** The driver holding the tag; sessions record it at their start. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  driverId: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -4,6 +4,8 @@ import { ChargePointEvent } from './charge-point-event.entity';
 import { ChargePoint } from './charge-point.entity';
 import { ChargingSession } from './charging-session.entity';
 import { Connector } from './connector.entity';
+import { Dispute } from './dispute.entity';
+import { Driver } from './driver.entity';
 import { Evse } from './evse.entity';
 import { IdTag } from './id-tag.entity';
 import { Invitation } from './invitation.entity';
@@ -18,6 +20,7 @@ import { Reservation } from './reservation.entity';
 import { SiteOwnerDocument } from './site-owner-document.entity';
 import { SiteOwnerInvitation } from './site-owner-invitation.entity';
 import { SiteOwner } from './site-owner.entity';
+import { Tariff } from './tariff.entity';
 import { StatusHistoryEntry } from './status-history.entity';
 import { TransactionEventRecord } from './transaction-event.entity';
 import { UserToken } from './user-token.entity';
@@ -33,6 +36,9 @@ export * from './charge-point-event.entity';
 export * from './charge-point.entity';
 export * from './charging-session.entity';
 export * from './connector.entity';
+export * from './dispute.entity';
+export * from './driver.entity';
+export * from './tariff.entity';
 export * from './evse.entity';
 export * from './id-tag.entity';
 export * from './invitation.entity';
@@ -85,4 +91,7 @@ export const ENTITIES = [
   SiteOwner,
   SiteOwnerInvitation,
   SiteOwnerDocument,
+  Tariff,
+  Driver,
+  Dispute,
 ];

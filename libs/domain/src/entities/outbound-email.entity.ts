@@ -2,7 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 
 export const OUTBOUND_EMAIL_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
 export type OutboundEmailStatus = (typeof OUTBOUND_EMAIL_STATUSES)[number];
-export type OutboundEmailTemplate = 'invitation' | 'site_owner_invitation' | 'site_owner_submitted';
+export type OutboundEmailTemplate =
+  'invitation' | 'site_owner_invitation' | 'site_owner_submitted' | 'driver_invitation' | 'dispute_resolved';
 
 /**
  * The email outbox: a message is a row, written in the transaction of the change that causes it,
@@ -34,6 +35,12 @@ export class OutboundEmail {
   /** The site owner an operator notification is about. */
   @Column({ type: 'varchar', length: 40, nullable: true })
   siteOwnerId: string | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  driverId: string | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  disputeId: string | null;
 
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   status: OutboundEmailStatus;

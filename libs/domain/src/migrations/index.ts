@@ -6,6 +6,7 @@ import { Commands1795345196503 } from './1795345196503-commands';
 import { Reservations1795346563698 } from './1795346563698-reservations';
 import { EmbeddedCoordination1795346943895 } from './1795346943895-embedded-coordination';
 import { SiteOwners1795348602158 } from './1795348602158-site-owners';
+import { Billing1795347158153 } from './1795347158153-billing';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -16,5 +17,6 @@ export const MIGRATIONS: Function[] = [
   Commands1795345196503,
   Reservations1795346563698,
   EmbeddedCoordination1795346943895,
+  Billing1795347158153,
   SiteOwners1795348602158,
 ];

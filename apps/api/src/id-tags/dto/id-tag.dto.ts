@@ -41,6 +41,16 @@ export class CreateIdTagDto {
   @IsString()
   @Length(1, 200)
   label?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'The driver holding the tag (null detaches); sessions record it at their start',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  driver_id?: string | null;
 }
 
 /** Every field optional; `null` clears expiry and label and is refused for the others. */
@@ -74,6 +84,16 @@ export class UpdateIdTagDto {
   @IsString()
   @Length(1, 200)
   label?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'The driver holding the tag (null detaches); sessions record it at their start',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  driver_id?: string | null;
 }
 
 export class IdTagListQueryDto extends PageQueryDto {
@@ -87,6 +107,12 @@ export class IdTagListQueryDto extends PageQueryDto {
   @IsString()
   @Length(1, 36)
   value?: string;
+
+  @ApiPropertyOptional({ description: "Only this driver's tags" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  driver_id?: string;
 }
 
 export class IdTagView {
@@ -96,6 +122,7 @@ export class IdTagView {
   @ApiProperty({ enum: ID_TAG_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) expires_at: string | null;
   @ApiProperty({ nullable: true, type: String }) label: string | null;
+  @ApiProperty({ nullable: true, type: String }) driver_id: string | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
 }
