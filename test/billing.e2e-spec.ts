@@ -351,6 +351,58 @@ describe('tariffs and session pricing', () => {
     });
   });
 
+  describe('tariffs of projects', () => {
+    it("prices a session with its charge point's tariff, else its project's, else the default", async () => {
+      const projectTariff = await tariff({ price_per_kwh: 0.5 });
+      const ownTariff = await tariff({ price_per_kwh: 0.25 });
+      const project = await post('/api/v1/projects', { name: 'Depot' });
+      expect(project.status).toBe(201);
+      const assigned = await put(`/api/v1/projects/${project.body.id}/tariff`, { tariff_id: projectTariff });
+      expect(assigned.body).toEqual({ project_id: project.body.id, tariff_id: projectTariff });
+      expect((await get(`/api/v1/projects/${project.body.id}`)).body.tariff_id).toBe(projectTariff);
+
+      const inProject = await chargerWithTariff(null);
+      const withOwn = await chargerWithTariff(ownTariff);
+      for (const cp of [inProject, withOwn]) {
+        const patched = await api
+          .http()
+          .patch(`/api/v1/charge-points/${cp.id}`)
+          .set(bearer(owner.token))
+          .send({ project_id: project.body.id });
+        expect(patched.status).toBe(200);
+      }
+      const t = new Date('2026-02-02T10:00:00Z');
+      const ride = {
+        idTag: 'PRICE01',
+        start: t,
+        meterStartWh: 0,
+        stop: new Date(t.getTime() + 30 * MIN),
+        meterStopWh: 10000,
+      };
+      // 10 kWh × 0.50 from the project; 10 kWh × 0.25 from the charge point's own tariff
+      const a = await get(`/api/v1/sessions/${await charge(inProject, ride)}/cost-breakdown`);
+      expect(a.body).toMatchObject({ total_minor: 500, currency: 'EUR' });
+      const b = await get(`/api/v1/sessions/${await charge(withOwn, ride)}/cost-breakdown`);
+      expect(b.body).toMatchObject({ total_minor: 250 });
+
+      expect(
+        (await put(`/api/v1/projects/${project.body.id}/tariff`, { tariff_id: 'trf_nope' })).status,
+      ).toBe(404);
+      const other = await signUp(api);
+      const foreign = await api
+        .http()
+        .put(`/api/v1/projects/${project.body.id}/tariff`)
+        .set(bearer(other.token))
+        .send({ tariff_id: null });
+      expect(foreign.status).toBe(404);
+      // a deleted tariff leaves the project on the organization's default
+      expect(
+        (await api.http().delete(`/api/v1/tariffs/${projectTariff}`).set(bearer(owner.token))).status,
+      ).toBe(204);
+      expect((await get(`/api/v1/projects/${project.body.id}`)).body.tariff_id).toBeNull();
+    });
+  });
+
   describe('operator sessions API', () => {
     it('filters, rejects bad ranges and reports stats per day in the organization timezone', async () => {
       expect((await get('/api/v1/sessions?from=2026-02-01&to=2026-01-01')).status).toBe(400);

@@ -14,6 +14,7 @@ export function toProjectView(p: Project, chargePointCount: number): ProjectView
       p.latitude === null || p.longitude === null ? null : { latitude: p.latitude, longitude: p.longitude },
     status: p.status,
     site_owner_id: p.siteOwnerId,
+    tariff_id: p.tariffId,
     charge_point_count: chargePointCount,
     created_at: p.createdAt.toISOString(),
     updated_at: p.updatedAt.toISOString(),

@@ -10,6 +10,7 @@ import { Auth, AuthContext, Authenticated } from '@csms/auth';
 import { Page, PageQueryDto } from '@csms/common';
 import {
   AssignTariffDto,
+  ProjectTariffAssignmentView,
   TariffAssignmentView,
   TariffDto,
   TariffListView,
@@ -77,5 +78,20 @@ export class TariffsController {
     @Body() dto: AssignTariffDto,
   ): Promise<TariffAssignmentView> {
     return this.tariffs.assign(auth, chargePointId, dto.tariff_id);
+  }
+
+  @Put('projects/:project_id/tariff')
+  @Authenticated({ permission: 'tariffs.write' })
+  @ApiOperation({
+    summary:
+      "Assign a tariff to a project: its charge points without their own use it (null: the organization's default)",
+  })
+  @ApiOkResponse({ type: ProjectTariffAssignmentView })
+  assignToProject(
+    @Auth() auth: AuthContext,
+    @Param('project_id') projectId: string,
+    @Body() dto: AssignTariffDto,
+  ): Promise<ProjectTariffAssignmentView> {
+    return this.tariffs.assignToProject(auth, projectId, dto.tariff_id);
   }
 }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Page, PageQueryDto, Problems, newId, page, pageParams } from '@csms/common';
 import { AuthContext } from '@csms/auth';
-import { ChargePoint, Organization, Tariff, TariffDefinition } from '@csms/domain';
+import { ChargePoint, Organization, Project, Tariff, TariffDefinition } from '@csms/domain';
 import { AuditService } from '../audit/audit.service';
-import { TariffAssignmentView, TariffDto, TariffView } from './dto/tariff.dto';
+import { ProjectTariffAssignmentView, TariffAssignmentView, TariffDto, TariffView } from './dto/tariff.dto';
 
 /** A validated JSON number as an exact decimal string ("0.35"); validation capped it at 6 decimals. */
 export function decimalString(n: number): string {
@@ -171,6 +171,7 @@ export class TariffsService {
         { organizationId: auth.orgId, tariffId: tariff.id },
         { tariffId: null },
       );
+      await manager.update(Project, { organizationId: auth.orgId, tariffId: tariff.id }, { tariffId: null });
       await manager.delete(Tariff, { id: tariff.id, organizationId: auth.orgId });
       await this.audit.record(manager, auth.orgId, auth.actor, {
         action: 'tariff.deleted',
@@ -202,5 +203,32 @@ export class TariffsService {
       });
     });
     return { charge_point_id: cp.id, tariff_id: tariffId };
+  }
+
+  /**
+   * Assigns a tariff to a project: its charge points without a tariff of their own are priced with it
+   * (charge point → project → organization default, resolved when a session starts).
+   */
+  async assignToProject(
+    auth: AuthContext,
+    projectId: string,
+    tariffId: string | null,
+  ): Promise<ProjectTariffAssignmentView> {
+    const project = await this.db
+      .getRepository(Project)
+      .findOneBy({ id: projectId, organizationId: auth.orgId });
+    if (!project) throw Problems.notFound('Project', projectId);
+    if (tariffId !== null) await this.find(auth, tariffId);
+    await this.db.transaction(async (manager) => {
+      await manager.update(Project, { id: project.id, organizationId: auth.orgId }, { tariffId });
+      await this.audit.record(manager, auth.orgId, auth.actor, {
+        action: 'project.tariff_assigned',
+        resourceType: 'project',
+        resourceId: project.id,
+        before: { tariff_id: project.tariffId },
+        after: { tariff_id: tariffId },
+      });
+    });
+    return { project_id: project.id, tariff_id: tariffId };
   }
 }

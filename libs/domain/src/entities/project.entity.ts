@@ -48,6 +48,10 @@ export class Project {
   @Column({ type: 'varchar', length: 40, nullable: true })
   siteOwnerId: string | null;
 
+  /** The tariff of the project's charge points that have none of their own; the organization's default when null. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  tariffId: string | null;
+
   @ManyToOne(() => SiteOwner, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'site_owner_id' })
   siteOwner?: SiteOwner | null;

@@ -7,6 +7,7 @@ import { Reservations1795346563698 } from './1795346563698-reservations';
 import { EmbeddedCoordination1795346943895 } from './1795346943895-embedded-coordination';
 import { SiteOwners1795348602158 } from './1795348602158-site-owners';
 import { Billing1795347158153 } from './1795347158153-billing';
+import { ProjectTariffs1795349400000 } from './1795349400000-project-tariffs';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   EmbeddedCoordination1795346943895,
   Billing1795347158153,
   SiteOwners1795348602158,
+  ProjectTariffs1795349400000,
 ];

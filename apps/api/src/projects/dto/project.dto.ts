@@ -136,6 +136,8 @@ export class ProjectView {
   @ApiProperty({ nullable: true, type: CoordinatesView }) coordinates: CoordinatesView | null;
   @ApiProperty({ enum: PROJECT_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) site_owner_id: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Set with PUT /api/v1/projects/{id}/tariff' })
+  tariff_id: string | null;
   @ApiProperty({ description: 'Live (not decommissioned) charge points assigned to the project' })
   charge_point_count: number;
   @ApiProperty() created_at: string;

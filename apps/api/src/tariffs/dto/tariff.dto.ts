@@ -192,3 +192,8 @@ export class TariffAssignmentView {
   @ApiProperty() charge_point_id: string;
   @ApiProperty({ nullable: true, type: String }) tariff_id: string | null;
 }
+
+export class ProjectTariffAssignmentView {
+  @ApiProperty() project_id: string;
+  @ApiProperty({ nullable: true, type: String }) tariff_id: string | null;
+}
