@@ -5,6 +5,7 @@ import { aChargePoint, connectCharger } from './support/chargers';
 import { RunningApp, TestStack, createTestStack, startApi, startGateway } from './support/harness';
 import { SignedUp, bearer, signUp, uniqueEmail } from './support/session';
 import { SmtpCapture } from './support/smtp';
+import { TestCharger } from './support/ocpp-charger';
 
 const iso = (d: Date) => d.toISOString();
 const PUBLIC_URL = 'https://csms.example.test';
@@ -418,5 +419,66 @@ describe('driver portal', () => {
           .send({ outcome: 'rejected', note: 'x' })
       ).status,
     ).toBe(404);
+  });
+
+  it('lets a driver reserve with their own id tag, and see and cancel only their own reservations', async () => {
+    expect(
+      (await op('post', '/api/v1/id-tags', { value: 'TAG-ANN-RES', driver_id: drivers.ann.id })).status,
+    ).toBe(201);
+    const cp = await aChargePoint(api, owner.token);
+    const station = new TestCharger(gateway, cp.id, 'ocpp1.6', cp.password);
+    await station.connect();
+    try {
+      await station.client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X' });
+      await station.client.call('StatusNotification', {
+        connectorId: 1,
+        errorCode: 'NoError',
+        status: 'Available',
+      });
+      const expiry = new Date(Date.now() + 30 * 60_000).toISOString();
+      const reserve = (who: string, idTag: string) =>
+        as(who).post('/api/v1/reservations', {
+          charge_point_id: cp.id,
+          connector_id: 1,
+          expiry_date: expiry,
+          id_tag: idTag,
+        });
+
+      const notHers = await reserve('ann', 'TAG-BOB');
+      expect(notHers.status).toBe(422);
+      expect(notHers.body.code).toBe('id_tag_not_yours');
+      const made = await reserve('ann', 'TAG-ANN-RES');
+      expect(made.status).toBe(201);
+      expect(made.body).toMatchObject({ charge_point_id: cp.id, id_tag: 'TAG-ANN-RES', status: 'active' });
+      expect((await station.nextCall('ReserveNow')).params.idTag).toBe('TAG-ANN-RES');
+
+      const mine = await as('ann').get('/api/v1/reservations');
+      // Her reservations only: those made with her tags (an earlier test reserved with one too).
+      expect(mine.body.data.map((r: { reservation_id: string }) => r.reservation_id)).toContain(
+        made.body.reservation_id,
+      );
+      expect(mine.body.data.filter((r: { id_tag: string }) => r.id_tag === 'TAG-BOB')).toEqual([]);
+      expect((await as('bob').get('/api/v1/reservations')).body.total).toBe(0);
+      expect((await as('bob').get(`/api/v1/reservations/${made.body.reservation_id}`)).status).toBe(404);
+      const bobCancels = await api
+        .http()
+        .delete(`/api/v1/reservations/${made.body.reservation_id}`)
+        .set(bearer(drivers.bob.token));
+      expect(bobCancels.status).toBe(404);
+
+      const annCancels = await api
+        .http()
+        .delete(`/api/v1/reservations/${made.body.reservation_id}`)
+        .set(bearer(drivers.ann.token));
+      expect(annCancels.status).toBe(204);
+      expect((await station.nextCall('CancelReservation')).params).toEqual({
+        reservationId: made.body.ocpp_reservation_id,
+      });
+      // The operator sees it too.
+      const seen = await op('get', `/api/v1/reservations/${made.body.reservation_id}`);
+      expect(seen.body.status).toBe('cancelled');
+    } finally {
+      await station.close();
+    }
   });
 });

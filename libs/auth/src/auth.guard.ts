@@ -71,7 +71,8 @@ export class AuthGuard implements CanActivate {
         principal.kind === 'api_key' ? 'api_key_not_allowed' : 'forbidden',
       );
     }
-    if (requirement.driver) {
+    const isDriver = principal.kind === 'user' && principal.userKind === 'driver';
+    if (requirement.driver || (requirement.alsoDrivers && isDriver)) {
       req.auth = await this.resolveDriver(principal);
       return true;
     }

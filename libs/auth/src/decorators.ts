@@ -27,6 +27,8 @@ export interface AuthRequirement {
   userKinds?: UserKind[];
   /** Driver routes (the portal): only a signed-in driver, acting on the organization of their account. */
   driver?: boolean;
+  /** Also open to drivers (besides callers with the permission): a driver acts as in `driver` routes. */
+  alsoDrivers?: boolean;
 }
 
 export interface AuthenticatedOptions {
@@ -36,6 +38,11 @@ export interface AuthenticatedOptions {
   userKinds?: UserKind[];
   /** Only drivers (users of kind `driver`, who hold no role) may call the route; see docs/permissions.md. */
   drivers?: boolean;
+  /**
+   * Staff with the permission, and also drivers, who act on their own resources only (the service
+   * scopes them by `AuthContext.driverId`); see docs/permissions.md.
+   */
+  allowDrivers?: boolean;
 }
 
 /**
@@ -50,6 +57,7 @@ export function Authenticated(options: AuthenticatedOptions = {}): MethodDecorat
     principals: options.drivers ? ['user'] : (options.principals ?? ['user', 'api_key']),
     userKinds: options.userKinds,
     driver: options.drivers ?? false,
+    alsoDrivers: options.allowDrivers ?? false,
   };
   const decorators: Array<ClassDecorator | MethodDecorator> = [
     SetMetadata(AUTH_METADATA, requirement),

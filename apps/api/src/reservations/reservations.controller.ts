@@ -28,7 +28,7 @@ export class ReservationsController {
   constructor(private readonly reservations: ReservationsService) {}
 
   @Post()
-  @Authenticated({ permission: 'reservations.write' })
+  @Authenticated({ permission: 'reservations.write', allowDrivers: true })
   @ApiOperation({
     summary: 'Reserve a connector for an id tag until the expiry date',
     description:
@@ -59,7 +59,7 @@ export class ReservationsController {
   }
 
   @Get()
-  @Authenticated({ permission: 'reservations.read' })
+  @Authenticated({ permission: 'reservations.read', allowDrivers: true })
   @ApiOperation({ summary: 'List reservations, newest first' })
   @ApiOkResponse({ type: ReservationListView })
   list(@Auth() auth: AuthContext, @Query() query: ListReservationsQueryDto): Promise<Page<ReservationView>> {
@@ -67,7 +67,7 @@ export class ReservationsController {
   }
 
   @Get(':reservation_id')
-  @Authenticated({ permission: 'reservations.read' })
+  @Authenticated({ permission: 'reservations.read', allowDrivers: true })
   @ApiOperation({ summary: 'Get a reservation' })
   @ApiParam({ name: 'reservation_id', example: 'res_01HXG9H8I7J6K5L4MN0PQRSTUV' })
   @ApiOkResponse({ type: ReservationView })
@@ -76,7 +76,7 @@ export class ReservationsController {
   }
 
   @Delete(':reservation_id')
-  @Authenticated({ permission: 'reservations.write' })
+  @Authenticated({ permission: 'reservations.write', allowDrivers: true })
   @ApiOperation({
     summary: 'Cancel a reservation',
     description:

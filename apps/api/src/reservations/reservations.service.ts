@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, FindOptionsWhere, IsNull, QueryFailedError, Raw } from 'typeorm';
+import { DataSource, FindOptionsWhere, In, IsNull, QueryFailedError, Raw } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock, Page, Problems, newId, page, pageParams } from '@csms/common';
 import {
   ChargePoint,
   Command,
   FINAL_COMMAND_STATES,
+  IdTag,
   OcppVersion,
   Reservation,
   ReservationTransitions,
@@ -62,6 +63,7 @@ export class ReservationsService {
     const expiry = this.expiryOf(dto.expiry_date);
     const version = this.versionOf(cp);
     const tag = await this.idTagOf(auth.orgId, dto.id_tag, version);
+    if (auth.driverId) await this.requireDriversTag(auth.driverId, tag.idTagId);
     await this.requireConnector(cp.id, dto.connector_id);
     if (!(await this.registry.nodeOf(cp.id))) throw this.offline(cp.id);
 
@@ -107,6 +109,7 @@ export class ReservationsService {
   async list(auth: AuthContext, query: ListReservationsQueryDto): Promise<Page<ReservationView>> {
     const { take, skip } = pageParams(query);
     const where: FindOptionsWhere<Reservation> = { organizationId: auth.orgId };
+    if (auth.driverId) where.idTagId = In(await this.tagIdsOf(auth.driverId));
     if (query.charge_point_id) where.chargePointId = query.charge_point_id;
     if (query.status) where.status = query.status;
     if (query.id_tag) {
@@ -122,7 +125,7 @@ export class ReservationsService {
   }
 
   async get(auth: AuthContext, id: string): Promise<ReservationView> {
-    return toReservationView(await this.find(auth.orgId, id));
+    return toReservationView(await this.find(auth, id));
   }
 
   /**
@@ -130,7 +133,7 @@ export class ReservationsService {
    * CancelReservation; an offline charger gets it when it reconnects, until the expiry date.
    */
   async cancel(auth: AuthContext, id: string): Promise<CancelOutcome> {
-    const reservation = await this.find(auth.orgId, id);
+    const reservation = await this.find(auth, id);
     const [rows] = (await this.db.query(
       `UPDATE reservations SET status = 'cancelled', status_reason = 'cancelled_by_request', ended_at = $2,
          updated_at = now()
@@ -139,7 +142,7 @@ export class ReservationsService {
       [reservation.id, this.clock.now()],
     )) as [Array<{ id: string }>, number];
     if (rows.length === 0) {
-      const current = await this.find(auth.orgId, id);
+      const current = await this.find(auth, id);
       throw Problems.conflict(
         'reservation_not_active',
         `Reservation ${id} is ${current.status} and cannot be cancelled`,
@@ -172,7 +175,7 @@ export class ReservationsService {
       queued = true;
     }
     await this.db.getRepository(Reservation).update({ id: reservation.id }, { cancelCommandId: command.id });
-    return { view: toReservationView(await this.find(auth.orgId, id)), queued };
+    return { view: toReservationView(await this.find(auth, id)), queued };
   }
 
   private async insert(
@@ -234,10 +237,30 @@ export class ReservationsService {
     );
   }
 
-  private async find(orgId: string, id: string): Promise<Reservation> {
-    const reservation = await this.db.getRepository(Reservation).findOneBy({ id, organizationId: orgId });
+  /** A reservation of the caller's organization; a driver's own only (another's is a 404). */
+  private async find(auth: AuthContext, id: string): Promise<Reservation> {
+    const reservation = await this.db
+      .getRepository(Reservation)
+      .findOneBy({ id, organizationId: auth.orgId });
     if (!reservation) throw Problems.notFound('Reservation', id);
+    if (auth.driverId && !(await this.tagIdsOf(auth.driverId)).includes(reservation.idTagId ?? '')) {
+      throw Problems.notFound('Reservation', id);
+    }
     return reservation;
+  }
+
+  /** The id tags a driver holds now (their reservations are those made with them). */
+  private async tagIdsOf(driverId: string): Promise<string[]> {
+    const tags = await this.db.getRepository(IdTag).find({ where: { driverId }, select: { id: true } });
+    return tags.map((t) => t.id);
+  }
+
+  private async requireDriversTag(driverId: string, idTagId: string): Promise<void> {
+    if (!(await this.tagIdsOf(driverId)).includes(idTagId)) {
+      throw Problems.unprocessable('id_tag_not_yours', 'A driver can reserve only with their own id tags', {
+        errors: [{ field: 'id_tag', message: 'not one of your id tags' }],
+      });
+    }
   }
 
   private async chargePoint(orgId: string, id: string): Promise<ChargePoint> {
