@@ -69,6 +69,25 @@ export class IdentityService {
     return manager.findOneByOrFail(User, { id: user.id });
   }
 
+  /**
+   * Creates the account of a person accepting an invitation without signing in; an existing account for
+   * the email must sign in and accept instead (409 `email_taken`).
+   */
+  async createInvitedUser(manager: EntityManager, input: NewUser): Promise<User> {
+    const exists = await manager
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email: input.email })
+      .getExists();
+    if (exists) {
+      throw Problems.conflict(
+        'email_taken',
+        'An account with this email already exists: sign in and accept the invitation with your token',
+      );
+    }
+    return this.createUser(manager, input);
+  }
+
   /** Issues a new bearer token for a user. */
   async issueToken(manager: EntityManager, user: User): Promise<TokenResponse> {
     const token = generateToken(TOKEN_PREFIX.userToken);

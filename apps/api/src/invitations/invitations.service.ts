@@ -270,18 +270,7 @@ export class InvitationsService {
           );
         }
       } else {
-        const exists = await manager
-          .getRepository(User)
-          .createQueryBuilder('u')
-          .where('lower(u.email) = :email', { email: inv.email })
-          .getExists();
-        if (exists) {
-          throw Problems.conflict(
-            'email_taken',
-            'An account with this email already exists: sign in and accept the invitation with your token',
-          );
-        }
-        user = await this.identity.createUser(manager, {
+        user = await this.identity.createInvitedUser(manager, {
           email: inv.email,
           password: input.password!,
           firstName: input.firstName!,
