@@ -837,6 +837,12 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
 
     it('moves the commands of a node whose heartbeat expired to the node now holding the charger', async () => {
       const charger = await connectedCharger('ocpp1.6');
+      // A connecting charger gets the commands queued for it on other nodes (the gateway's connect-time
+      // delivery, right after the registry entry): let that pass first, so this command is the sweeper's.
+      await eventually(async () =>
+        expect(await api.app.get(ConnectionRegistry).nodeOf(charger.identity)).toBe(nodeA),
+      );
+      await new Promise((r) => setTimeout(r, 300));
       const deadNode = `gw-dead-${randomBytes(2).toString('hex')}`;
       const id = newId('cmd');
       await db.getRepository(Command).insert({
