@@ -68,6 +68,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     OCPP_PORT: String(ocppPort),
     GATEWAY_NODE_ID: 'bench-node-1',
     DATABASE_POOL_SIZE: '20',
+    // production requires the key that encrypts stored IBANs; a throwaway one per run
+    BANK_DETAILS_KEY: randomBytes(32).toString('hex'),
     ...env,
   };
   // Migrate once before both start, as `npm start` does.
