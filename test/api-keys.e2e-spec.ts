@@ -1,3 +1,4 @@
+import { eventually } from './support/chargers';
 import { RunningApp, TestStack, createTestStack, startApi } from './support/harness';
 import { bearer, createApiKey, signUp } from './support/session';
 
@@ -161,5 +162,37 @@ describe('organization API keys', () => {
       expect(res.status).toBe(400);
       expect(res.body.errors[0].field).toBe('limit');
     });
+  });
+
+  it('refuses a revoked key or a logged-out token on every api process, though each remembered it', async () => {
+    const other = await startApi(stack);
+    try {
+      const owner = await signUp(api);
+      const key = await createApiKey(api, owner.token, ['read:api_keys']);
+      // Both processes have seen (and may remember) both credentials.
+      for (const app of [api, other]) {
+        expect((await app.http().get('/api/v1/org/api-keys').set('X-API-Key', key.key)).status).toBe(200);
+        expect((await app.http().get('/api/v1/me').set(bearer(owner.token))).status).toBe(200);
+      }
+      const revoke = await other.http().delete(`/api/v1/org/api-keys/${key.id}`).set(bearer(owner.token));
+      expect(revoke.status).toBe(204);
+      // At once on the process that revoked it; on the other as soon as the announcement arrives.
+      expect((await other.http().get('/api/v1/org/api-keys').set('X-API-Key', key.key)).status).toBe(401);
+      const elsewhere = await eventually(
+        () => api.http().get('/api/v1/org/api-keys').set('X-API-Key', key.key),
+        (res) => res.status === 401,
+      );
+      expect(elsewhere.status).toBe(401);
+
+      expect((await api.http().post('/api/v1/auth/logout').set(bearer(owner.token))).status).toBe(204);
+      expect((await api.http().get('/api/v1/me').set(bearer(owner.token))).status).toBe(401);
+      const loggedOut = await eventually(
+        () => other.http().get('/api/v1/me').set(bearer(owner.token)),
+        (res) => res.status === 401,
+      );
+      expect(loggedOut.status).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -5,4 +5,5 @@ export * from './principal';
 export * from './decorators';
 export * from './auth.guard';
 export * from './authentication.service';
+export * from './credential-cache';
 export * from './auth.module';

@@ -36,6 +36,8 @@ export interface AppConfig {
     userTokenTtlHours: number;
     loginMaxFailures: number;
     loginFailureWindowSeconds: number;
+    /** How long a verified credential is remembered in the api's memory (0: look it up every request). */
+    credentialCacheSeconds: number;
   };
   mail: {
     /** smtp:// or smtps:// URL of the relay; without it messages go to the log transport. */
@@ -227,6 +229,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       userTokenTtlHours: r.int('AUTH_TOKEN_TTL_HOURS', 24 * 7, 1, 24 * 365),
       loginMaxFailures: r.int('AUTH_LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginFailureWindowSeconds: r.int('AUTH_LOGIN_FAILURE_WINDOW', 900, 1, 86400),
+      credentialCacheSeconds: r.int('AUTH_CREDENTIAL_CACHE_SECONDS', 60, 0, 3600),
     },
     mail: {
       smtpUrl: r.optional('SMTP_URL') && r.url('SMTP_URL', '', ['smtp:', 'smtps:']),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { Clock, Page, PageQueryDto, Problems, newId, page, pageParams } from '@csms/common';
 import { ApiKey } from '@csms/domain';
-import { AuthContext, TOKEN_PREFIX, generateToken, hashToken } from '@csms/auth';
+import { AuthContext, AuthenticationService, TOKEN_PREFIX, generateToken, hashToken } from '@csms/auth';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 import { ApiKeyView, CreatedApiKeyView } from './dto/api-key.views';
 import { AuditService } from '../audit/audit.service';
@@ -25,6 +25,7 @@ export class ApiKeysService {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly authentication: AuthenticationService,
   ) {}
 
   async create(auth: AuthContext, dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
@@ -97,5 +98,6 @@ export class ApiKeysService {
         after: null,
       });
     });
+    await this.authentication.revoked(keyId);
   }
 }

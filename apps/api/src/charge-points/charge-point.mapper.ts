@@ -3,7 +3,31 @@ import type { ChargePointView } from './dto/charge-point.dto';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export function toChargePointView(cp: ChargePoint, node: string | null): ChargePointView {
+/** The fields of a charge point its view is made of (the list reads only these). */
+export const CHARGE_POINT_VIEW_FIELDS = [
+  'id',
+  'name',
+  'ocppVersion',
+  'registrationStatus',
+  'securityProfile',
+  'location',
+  'projectId',
+  'passwordUpdatedAt',
+  'vendor',
+  'model',
+  'serialNumber',
+  'firmwareVersion',
+  'connectedOcppVersion',
+  'status',
+  'lastSeenAt',
+  'lastBootAt',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof ChargePoint)[];
+
+export type ChargePointRow = Pick<ChargePoint, (typeof CHARGE_POINT_VIEW_FIELDS)[number]>;
+
+export function toChargePointView(cp: ChargePointRow, node: string | null): ChargePointView {
   return {
     id: cp.id,
     name: cp.name,

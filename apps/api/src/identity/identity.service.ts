@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, Clock, Problems, newId } from '@csms/common';
 import { Membership, Organization, User, UserKind, UserToken } from '@csms/domain';
 import {
   AuthContext,
+  AuthenticationService,
   DUMMY_PASSWORD_HASH,
   TOKEN_PREFIX,
   generateToken,
@@ -46,6 +47,7 @@ export class IdentityService {
     private readonly limiter: LoginLimiterService,
     private readonly provisioning: OrganizationProvisioningService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly authentication: AuthenticationService,
   ) {}
 
   /** Creates a user; 409 `email_taken` when the address (case-insensitively) is already registered. */
@@ -152,6 +154,7 @@ export class IdentityService {
     await this.db
       .getRepository(UserToken)
       .update({ id: auth.principal.tokenId }, { revokedAt: this.clock.now() });
+    await this.authentication.revoked(auth.principal.tokenId);
   }
 
   async me(auth: AuthContext): Promise<MeResponse> {

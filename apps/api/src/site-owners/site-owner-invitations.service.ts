@@ -10,7 +10,7 @@ import {
   SiteOwnerInvitation,
   User,
 } from '@csms/domain';
-import { AuthContext, hashToken } from '@csms/auth';
+import { AuthContext, AuthenticationService, hashToken } from '@csms/auth';
 import { NotificationsProducer } from '@csms/queues';
 import { AuditService } from '../audit/audit.service';
 import { IdentityService } from '../identity/identity.service';
@@ -45,6 +45,7 @@ export class SiteOwnerInvitationsService {
     private readonly identity: IdentityService,
     private readonly projects: ProjectsService,
     private readonly producer: NotificationsProducer,
+    private readonly authentication: AuthenticationService,
   ) {}
 
   async invite(auth: AuthContext, dto: InviteSiteOwnerDto): Promise<SiteOwnerInvitationView> {
@@ -190,7 +191,7 @@ export class SiteOwnerInvitationsService {
         );
       }
     }
-    return this.db.transaction(async (manager) => {
+    const accepted = await this.db.transaction(async (manager) => {
       const inv = await manager
         .getRepository(SiteOwnerInvitation)
         .createQueryBuilder('i')
@@ -307,6 +308,9 @@ export class SiteOwnerInvitationsService {
         ...(token && { token }),
       };
     });
+    // A signed-in account may just have become a site owner: its tokens now carry another kind.
+    if (auth?.userId) await this.authentication.revoked(auth.userId);
+    return accepted;
   }
 
   private async enqueue(emailId: string): Promise<void> {

@@ -26,6 +26,10 @@ export const CHARGE_POINT_ID_PATTERN = /^[A-Za-z0-9*_=:+|@.-]{1,48}$/;
  */
 @Entity('charge_points')
 @Index('charge_points_org_idx', ['organizationId', 'createdAt'])
+/** The list of an organization's live charge points: its page (read backwards) and its count. */
+@Index('charge_points_org_live_idx', ['organizationId', 'createdAt', 'id'], {
+  where: 'decommissioned_at IS NULL',
+})
 @Index('charge_points_project_idx', ['projectId'])
 export class ChargePoint {
   /** The OCPP identity, e.g. `cp_001`. */

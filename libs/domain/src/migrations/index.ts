@@ -8,6 +8,7 @@ import { EmbeddedCoordination1795346943895 } from './1795346943895-embedded-coor
 import { SiteOwners1795348602158 } from './1795348602158-site-owners';
 import { Billing1795347158153 } from './1795347158153-billing';
 import { ProjectTariffs1795349400000 } from './1795349400000-project-tariffs';
+import { ChargePointListIndex1795353380475 } from './1795353380475-charge-point-list-index';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   Billing1795347158153,
   SiteOwners1795348602158,
   ProjectTariffs1795349400000,
+  ChargePointListIndex1795353380475,
 ];
