@@ -1,4 +1,4 @@
-import { redactFrame } from './message-log.service';
+import { readHead, redactFrame } from './message-log.service';
 
 describe('message log redaction', () => {
   it('hides a password pushed with 1.6 ChangeConfiguration AuthorizationKey', () => {
@@ -37,5 +37,33 @@ describe('message log redaction', () => {
       false,
     );
     expect(redactFrame([3, 'm3', { status: 'Accepted' }])).toBe(false);
+  });
+});
+
+describe('frame heads', () => {
+  it('reads type, id and action of calls, results and errors without parsing the payload', () => {
+    expect(readHead('[2,"m1","MeterValues",{"connectorId":1,"meterValue":[]}]')).toEqual({
+      messageType: 2,
+      messageId: 'm1',
+      action: 'MeterValues',
+    });
+    expect(readHead(' [ 3 , "m1" , {"currentTime":"x"}]')).toEqual({
+      messageType: 3,
+      messageId: 'm1',
+      action: null,
+    });
+    expect(readHead('[4,"m1","NotImplemented","",{}]')).toEqual({
+      messageType: 4,
+      messageId: 'm1',
+      action: null,
+    });
+  });
+
+  it('leaves unusual heads to a full parse', () => {
+    expect(readHead('[2,"m\\"1","Heartbeat",{}]')).toBeNull();
+    expect(readHead('[2,"m1",{}]')).toBeNull();
+    expect(readHead('{"not":"a frame"}')).toBeNull();
+    expect(readHead('[5,"m1","X",{}]')).toBeNull();
+    expect(readHead('')).toBeNull();
   });
 });

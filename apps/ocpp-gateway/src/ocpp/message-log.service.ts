@@ -45,6 +45,27 @@ export function redactFrame(payload: unknown[]): boolean {
   return false;
 }
 
+/** Actions whose frames may carry a secret: parsed whole, so {@link redactFrame} can hide it. */
+const REDACTED_ACTIONS = new Set(['ChangeConfiguration', 'SetVariables']);
+
+/** `[type, "id"` and, for a CALL, `, "Action"`: the head of an OCPP-J frame, without escapes. */
+const HEAD = /^\s*\[\s*([234])\s*,\s*"([^"\\]*)"\s*(?:,\s*"([^"\\]*)")?/;
+
+/**
+ * The message type, id and action of a frame, read from its first bytes rather than by parsing the whole
+ * frame (a MeterValues frame is about a kilobyte). Null when the head is unusual (escapes, odd layout):
+ * the caller then parses the whole frame.
+ */
+export function readHead(
+  raw: string,
+): { messageType: number; messageId: string; action: string | null } | null {
+  const match = HEAD.exec(raw);
+  if (!match) return null;
+  const messageType = Number(match[1]);
+  if (messageType === 2 && match[3] === undefined) return null;
+  return { messageType, messageId: match[2], action: messageType === 2 ? match[3] : null };
+}
+
 /**
  * Every OCPP-J frame in and out: a structured log line with charger and message id, and a row in the
  * bounded per-charger `ocpp_messages` table (written in batches, off the charger's critical path).
@@ -79,7 +100,7 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
    */
   record(chargePointId: string, direction: Direction, raw: string, actions: Map<string, string>): void {
     const parsed = this.parse(raw, actions);
-    this.logger.log(
+    this.logger.debug(
       {
         chargePointId,
         direction,
@@ -104,25 +125,46 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private parse(raw: string, actions: Map<string, string>): Parsed {
+    const head = readHead(raw);
+    if (!head || REDACTED_ACTIONS.has(head.action ?? '')) return this.parseWhole(raw, actions);
+    return this.named(head.messageType, head.messageId, head.action, raw, actions);
+  }
+
+  private parseWhole(raw: string, actions: Map<string, string>): Parsed {
     try {
       const payload = JSON.parse(raw) as unknown[];
       if (!Array.isArray(payload)) throw new Error('not an array');
-      const [type, id] = payload as [unknown, unknown];
-      const messageType = typeof type === 'number' ? type : null;
-      const messageId = typeof id === 'string' ? id.slice(0, 64) : null;
-      let action: string | null = null;
-      if (messageType === 2 && typeof payload[2] === 'string') {
-        action = payload[2];
-        if (messageId) actions.set(messageId, action);
-      } else if (messageId && (messageType === 3 || messageType === 4)) {
-        action = actions.get(messageId) ?? null;
-        actions.delete(messageId);
-      }
+      const [type, id, action] = payload as [unknown, unknown, unknown];
       const frame = redactFrame(payload) ? JSON.stringify(payload) : raw;
-      return { messageType, messageId, action: action?.slice(0, 64) ?? null, frame };
+      return this.named(
+        typeof type === 'number' ? type : null,
+        typeof id === 'string' ? id : null,
+        type === 2 && typeof action === 'string' ? action : null,
+        frame,
+        actions,
+      );
     } catch {
       return { messageType: null, messageId: null, action: null, frame: raw.slice(0, 10_000) };
     }
+  }
+
+  /** Remembers a CALL's action by its id, and names the action a CALLRESULT/CALLERROR answers. */
+  private named(
+    messageType: number | null,
+    id: string | null,
+    callAction: string | null,
+    frame: string,
+    actions: Map<string, string>,
+  ): Parsed {
+    const messageId = id?.slice(0, 64) ?? null;
+    let action = callAction;
+    if (messageType === 2 && action !== null) {
+      if (messageId) actions.set(messageId, action);
+    } else if (messageId && (messageType === 3 || messageType === 4)) {
+      action = actions.get(messageId) ?? null;
+      actions.delete(messageId);
+    }
+    return { messageType, messageId, action: action?.slice(0, 64) ?? null, frame };
   }
 
   /** Writes buffered frames (tests call it to read the log at once). */
