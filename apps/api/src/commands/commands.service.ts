@@ -100,9 +100,12 @@ export class CommandsService {
       if (existing) return this.replay(existing, chargePointId, action, request);
     }
 
-    const cp = await this.chargePoint(auth.orgId, chargePointId);
+    // The row and the connection, side by side (the node is only used once the row says the charger is ours).
+    const [cp, nodeId] = await Promise.all([
+      this.chargePoint(auth.orgId, chargePointId),
+      this.registry.nodeOf(chargePointId),
+    ]);
     const queueUntil = queue ? this.queueDeadline(expiresAt!) : null;
-    const nodeId = await this.registry.nodeOf(cp.id);
     if (!nodeId && !queueUntil) throw this.offline(cp.id);
 
     const version = this.versionOf(cp);
@@ -257,8 +260,9 @@ export class CommandsService {
       response: null,
       errorCode: null,
       errorReason: null,
-      nodeId: null,
-      dispatches: 0,
+      // Written already assigned to the charger's node (its first dispatch): one commit, not two.
+      nodeId,
+      dispatches: nodeId ? 1 : 0,
       expiresAt: opts.queueUntil ?? null,
       idempotencyKey: opts.idempotencyKey ?? null,
       remoteStartId: opts.remoteStartId ?? null,
@@ -279,7 +283,7 @@ export class CommandsService {
     }
     // The row is written: if Redis fails now, the reconciler puts the job on the queue later.
     if (nodeId) {
-      await this.dispatcher.assign(command, nodeId).catch((err) => {
+      await this.dispatcher.enqueueAssigned(command).catch((err) => {
         this.logger.warn({ err, command: command.id }, 'Could not enqueue a command; the reconciler will');
       });
     }

@@ -24,6 +24,19 @@ export class CommandDispatcher {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Adds the job of a command that was inserted already assigned to its node (state `queued`, `node_id`
+   * and `dispatches` set in the same statement): what {@link assign} does after its update.
+   */
+  async enqueueAssigned(command: Command): Promise<void> {
+    if (command.state !== 'queued' || command.nodeId === null) return;
+    await this.producer.enqueue(
+      command.nodeId,
+      { commandId: command.id, chargePointId: command.chargePointId },
+      command.dispatches,
+    );
+  }
+
   /** Puts a queued command on `nodeId`'s queue (a new dispatch); false when someone else moved it first. */
   async assign(command: Command, nodeId: string): Promise<boolean> {
     const next = command.dispatches + 1;
