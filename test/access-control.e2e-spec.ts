@@ -123,6 +123,7 @@ describe('access control and secrets', () => {
   const b: Record<string, string> = {};
   /** Values of Bravo that no answer to Alpha may contain. */
   const bravoMarkers = new Set<string>(['Bravo', 'BRAVO']);
+  let alphaChargePointId: string;
 
   const http = () => api!.http();
 
@@ -185,6 +186,7 @@ describe('access control and secrets', () => {
     ).toBe(201);
     secrets.add('Alpha member invitation', invitationToken(await delivered(api, smtp, invited)));
     const alphaCharger = await aChargePoint(api, alpha.owner.token, { name: 'Alpha Charger' });
+    alphaChargePointId = alphaCharger.id;
     secrets.add('Alpha charger password', alphaCharger.password);
     await buildBravo();
   }, 180_000);
@@ -716,6 +718,53 @@ describe('access control and secrets', () => {
       console.log(`tenant isolation: ${lists.length} lists, ${checks} list checks`);
       expect(failures).toEqual([]);
     }, 120_000);
+
+    it("the other organization's ids in a body are not found either, and nothing of Alpha's changes", async () => {
+      const allKey = (await alphaKeys.get(allScopes)).key;
+      const project = alpha.siteOwner.projectId;
+      const cases: Array<[string, string, Record<string, unknown>]> = [
+        ['POST', '/api/v1/id-tags', { value: 'ALPHA-LINKED', driver_id: b.driver_id }],
+        ['PUT', `/api/v1/charge-points/${alphaChargePointId}/tariff`, { tariff_id: b.tariff_id }],
+        ['PUT', `/api/v1/projects/${project}/tariff`, { tariff_id: b.tariff_id }],
+        ['PATCH', `/api/v1/charge-points/${alphaChargePointId}`, { project_id: b.project_id }],
+        [
+          'POST',
+          '/api/v1/charge-points',
+          { id: `cp-alpha-${randomBytes(3).toString('hex')}`, project_id: b.project_id },
+        ],
+        [
+          'POST',
+          '/api/v1/reservations',
+          {
+            charge_point_id: b.id,
+            connector_id: 1,
+            expiry_date: new Date(Date.now() + 3600_000).toISOString(),
+            id_tag: 'ALPHA',
+          },
+        ],
+        [
+          'POST',
+          `/api/v1/organizations/${alpha.orgId}/site-owners/invitations`,
+          { email: uniqueEmail('alpha.cross'), project_ids: [b.project_id] },
+        ],
+      ];
+      const failures: string[] = [];
+      for (const [method, path, body] of cases) {
+        for (const [label, headers] of [
+          ['Alpha owner', owner(alpha)],
+          ['Alpha key with every scope', { 'X-API-Key': allKey }],
+        ] as Array<[string, Record<string, string>]>) {
+          const res = await send(method, path, headers, body);
+          figures.isolationChecks++;
+          const leaked = bravoDataIn(res, path).filter((m) => !JSON.stringify(body).includes(m));
+          if (res.status !== 404 || leaked.length)
+            failures.push(`${method} ${path} as ${label}: ${res.status} ${res.text} ${leaked.join(', ')}`);
+        }
+      }
+      const cp = await http().get(`/api/v1/charge-points/${alphaChargePointId}`).set(owner(alpha));
+      expect(cp.body.project_id ?? null).toBeNull();
+      expect(failures).toEqual([]);
+    });
   });
 
   describe('secrets', () => {
