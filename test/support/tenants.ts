@@ -4,7 +4,7 @@ import type { Role } from '@csms/domain';
 import type { RunningApp } from './harness';
 import { seedMember } from './members';
 import { bearer, createApiKey, signUp, uniqueEmail } from './session';
-import { SmtpCapture, invitationToken, siteOwnerInvitationToken } from './smtp';
+import { SmtpCapture, siteOwnerInvitationToken } from './smtp';
 
 /**
  * Organizations with one principal of every kind, built through the real flows (sign-up, driver and
@@ -201,5 +201,3 @@ export async function freshToken(api: RunningApp, principal: Principal): Promise
   await expectStatus(res, 200, `login of ${principal.label}`);
   return res.body.token;
 }
-
-export { invitationToken };
