@@ -24,6 +24,9 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) =>
     app.getHttpServer().once('error', reject).listen({ port, host, backlog: 4096 }, resolve),
   );
+  // The app was created with bufferLogs and Nest flushes the buffer in app.listen(), which is bypassed
+  // here for the backlog: without this, every log line would stay buffered in memory, never written.
+  app.flushLogs();
 }
 
 main().catch((err) => exitOnStartupError(err, (line) => process.stderr.write(`ocpp-gateway: ${line}\n`)));
