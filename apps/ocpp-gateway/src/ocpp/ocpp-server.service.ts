@@ -33,6 +33,22 @@ import { OcppHandler, actionOf } from './ocpp-handler';
 import { WriteBatcher } from '../charging/write-batcher';
 
 export const OCPP_PROTOCOLS: OcppProtocol[] = ['ocpp1.6', 'ocpp2.0.1'];
+
+/**
+ * ocpp-rpc answers a frame it cannot read (not JSON, not an array, no message id...) with the OCPP 2.0.1
+ * codes RpcFrameworkError / MessageTypeNotSupported, which OCPP 1.6J does not define. A 1.6 charger
+ * gets the 1.6J code instead: FormationViolation (the frame does not conform to the RPC structure) or
+ * NotSupported. The CALLERROR is rewritten in place before ocpp-rpc sends it.
+ */
+const OCPP16_FRAME_ERRORS: Record<string, string> = {
+  RpcFrameworkError: 'FormationViolation',
+  MessageTypeNotSupported: 'NotSupported',
+};
+
+function toOcpp16ErrorCode(callError: unknown[]): void {
+  const code = callError[2];
+  if (typeof code === 'string' && OCPP16_FRAME_ERRORS[code]) callError[2] = OCPP16_FRAME_ERRORS[code];
+}
 const OCPP_PATH = /^\/ocpp\/([^/?#]+)\/?(?:\?.*)?$/;
 
 /** What a handshake reads of its charge point. */
@@ -140,6 +156,8 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       strictMode: true,
       pingIntervalMs: this.config.gateway.pingIntervalSeconds * 1000,
       respondWithDetailedErrors: false,
+      maxBadMessages: this.config.gateway.maxBadMessages,
+      wssOptions: { maxPayload: this.config.gateway.maxPayloadBytes },
     });
     this.server.auth((accept, reject, handshake) => {
       this.authenticate(handshake).then(
@@ -232,9 +250,10 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
     client.on('message', ({ message, outbound }: { message: string; outbound: boolean }) =>
       this.messages.record(chargePointId, outbound ? 'out' : 'in', message, inFlight),
     );
-    client.on('badMessage', ({ error }: { error: Error }) =>
-      this.logger.warn({ chargePointId, err: error.message }, 'Bad OCPP message'),
-    );
+    client.on('badMessage', ({ error, response }: { error: Error; response: unknown[] | null }) => {
+      if (protocol === 'ocpp1.6' && response) toOcpp16ErrorCode(response);
+      this.logger.warn({ chargePointId, err: error.message }, 'Bad OCPP message');
+    });
     for (const [action, handler] of this.handlers.get(protocol) ?? []) {
       client.handle(action, ({ params, messageId }) =>
         this.dispatch(connection, action, handler, params, messageId!),
