@@ -821,8 +821,9 @@ describe('OCPP gateway', () => {
         password: cp.password,
         protocol: 'ocpp2.0.1',
       });
+      // OCPP-J 2.0.1 spells it with two r's (ocpp-rpc sends the old 1.6 spelling; the gateway corrects it).
       expect(await callError(client.call('BootNotification', { reason: 'PowerUp' }))).toBe(
-        'OccurenceConstraintViolation',
+        'OccurrenceConstraintViolation',
       );
       expect(
         await callError(

@@ -61,6 +61,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `csms-bench-${randomBytes(3).toString('hex')}`,
     RATE_LIMIT_PER_MINUTE: '10000000',
+    RATE_LIMIT_PER_IP_PER_MINUTE: '10000000',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),

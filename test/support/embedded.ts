@@ -46,6 +46,7 @@ export async function startEmbeddedTestStack(
     OCPP_HOST: '127.0.0.1',
     OCPP_PORT: '0',
     RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
     ...env,
   });
   const stack = await startEmbeddedStack(config);

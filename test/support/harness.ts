@@ -43,6 +43,7 @@ export async function createTestStack(env: Env = {}): Promise<TestStack> {
       API_HOST: '127.0.0.1',
       OCPP_HOST: '127.0.0.1',
       RATE_LIMIT_PER_MINUTE: '100000',
+      RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
       ...env,
     },
     dispose: db.drop,

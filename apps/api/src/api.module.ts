@@ -13,7 +13,7 @@ import {
 } from '@csms/common';
 import { DomainModule } from '@csms/domain';
 import { AuthModule } from '@csms/auth';
-import { QueuesModule } from '@csms/queues';
+import { ExpiringCounters, QueuesModule } from '@csms/queues';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { ChargePointsModule } from './charge-points/charge-points.module';
@@ -28,13 +28,18 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SiteOwnersModule } from './site-owners/site-owners.module';
-import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimitGuard, rateLimitOptions } from './http/rate-limit.guard';
 import { ReservationsModule } from './reservations/reservations.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TariffsModule } from './tariffs/tariffs.module';
 import { DisputesModule } from './disputes/disputes.module';
 import { DriversModule } from './drivers/drivers.module';
 import { PortalModule } from './portal/portal.module';
+
+/** Each SQL statement of the api gets 80% of the request timeout: cancelled and rolled back in time to answer. */
+export function statementTimeoutOf(config: AppConfig): number {
+  return Math.max(50, Math.floor(config.api.requestTimeoutMs * 0.8));
+}
 
 export interface ApiModuleOptions {
   env?: Env;
@@ -53,12 +58,12 @@ export class ApiModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => loggerParams(config, 'api'),
         }),
-        ThrottlerModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.rateLimit.perMinute }],
-        }),
-        DomainModule.forRoot(),
+        DomainModule.forRoot({ statementTimeoutMs: statementTimeoutOf }),
         QueuesModule.forRoot('api', config.mode),
+        ThrottlerModule.forRootAsync({
+          inject: [APP_CONFIG, ExpiringCounters],
+          useFactory: rateLimitOptions,
+        }),
         AuthModule,
         HealthModule,
         OrganizationsModule,

@@ -1,11 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { APP_CONFIG, AppConfig, ProblemDetailsFilter, createValidationPipe } from '@csms/common';
+import { APP_CONFIG, AppConfig, ProblemDetailsFilter, createValidationPipe, loadConfig } from '@csms/common';
 import { ApiModule, ApiModuleOptions } from './api.module';
+import { requestTimeout } from './http/request-timeout';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -39,6 +41,7 @@ export function configureApiApp(app: NestExpressApplication): void {
     origin: config.api.corsOrigins === '*' ? true : config.api.corsOrigins,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
   });
+  app.use(requestTimeout(config.api.requestTimeoutMs));
   app.useBodyParser('json', { limit: config.api.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.api.bodyLimit, extended: false });
   app.useGlobalPipes(createValidationPipe());
@@ -50,11 +53,33 @@ export function configureApiApp(app: NestExpressApplication): void {
   });
 }
 
+/**
+ * Express on a Node server that cuts off slow clients: the headers and the whole request must arrive
+ * within API_CLIENT_TIMEOUT_MS (Node answers 408 and closes the connection). The connection checker
+ * runs at a quarter of that, so short limits hold (it is armed when the server starts listening).
+ */
+class TimedExpressAdapter extends ExpressAdapter {
+  constructor(private readonly clientTimeoutMs: number) {
+    super();
+  }
+
+  override initHttpServer(options: Parameters<ExpressAdapter['initHttpServer']>[0]): void {
+    super.initHttpServer(options);
+    const server = this.httpServer as Server & { connectionsCheckingInterval: number };
+    const timeout = this.clientTimeoutMs;
+    server.requestTimeout = timeout;
+    server.headersTimeout = timeout;
+    server.connectionsCheckingInterval = Math.min(Math.max(Math.floor(timeout / 4), 50), 30_000);
+  }
+}
+
 export async function createApiApp(options: ApiModuleOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const config = options.config ?? loadConfig({ ...process.env, ...options.env });
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.forRoot({ config }),
+    new TimedExpressAdapter(config.api.clientTimeoutMs),
+    { bufferLogs: true, bodyParser: false },
+  );
   configureApiApp(app);
   return app;
 }

@@ -73,4 +73,26 @@ describe('loadConfig', () => {
     expect(config.database.migrateOnStart).toBe(false);
     expect(config.api.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
+
+  it('reads the request timeouts, rate limits and OCPP frame limits, and checks them together', () => {
+    const defaults = loadConfig({});
+    expect(defaults.api).toMatchObject({ requestTimeoutMs: 30_000, clientTimeoutMs: 60_000 });
+    expect(defaults.rateLimit).toEqual({ perMinute: 600, perIpPerMinute: 1200 });
+    expect(defaults.gateway).toMatchObject({ maxBadMessages: 10, maxPayloadBytes: 1024 * 1024 });
+    const set = loadConfig({
+      API_REQUEST_TIMEOUT_MS: '9000',
+      API_CLIENT_TIMEOUT_MS: '2000',
+      RATE_LIMIT_PER_IP_PER_MINUTE: '50',
+      OCPP_MAX_BAD_MESSAGES: '3',
+      OCPP_MAX_PAYLOAD_BYTES: '65536',
+    });
+    expect(set.api).toMatchObject({ requestTimeoutMs: 9000, clientTimeoutMs: 2000 });
+    expect(set.rateLimit.perIpPerMinute).toBe(50);
+    expect(set.gateway).toMatchObject({ maxBadMessages: 3, maxPayloadBytes: 65536 });
+    expect(() => loadConfig({ API_REQUEST_TIMEOUT_MS: '4000', COMMAND_WAIT_MS: '5000' })).toThrow(
+      /API_REQUEST_TIMEOUT_MS \(4000\) must be longer than COMMAND_WAIT_MS/,
+    );
+    expect(() => loadConfig({ API_REQUEST_TIMEOUT_MS: 'soon' })).toThrow(/API_REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ OCPP_MAX_PAYLOAD_BYTES: '10' })).toThrow(/OCPP_MAX_PAYLOAD_BYTES/);
+  });
 });

@@ -22,13 +22,27 @@ export interface AppConfig {
     /** Loopback port of the embedded database's wire protocol (0 = any free port). */
     databasePort: number;
   };
-  api: { host: string; port: number; publicUrl: string; bodyLimit: string; corsOrigins: string[] | '*' };
+  api: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    bodyLimit: string;
+    corsOrigins: string[] | '*';
+    /** The longest a request may take to be answered (503 `request_timeout`); also each SQL statement's limit. */
+    requestTimeoutMs: number;
+    /** The longest a client may take to send its request headers and body (Node answers 408 and closes). */
+    clientTimeoutMs: number;
+  };
   gateway: {
     host: string;
     port: number;
     nodeId: string;
     heartbeatIntervalSeconds: number;
     pingIntervalSeconds: number;
+    /** Bad frames in a row (invalid JSON, unknown message type...) before the connection is closed (1002). */
+    maxBadMessages: number;
+    /** Largest websocket frame accepted; a larger one closes the connection with 1009. */
+    maxPayloadBytes: number;
     tlsCertFile?: string;
     tlsKeyFile?: string;
   };
@@ -53,7 +67,8 @@ export interface AppConfig {
     /** How often unsent outbox rows are re-enqueued; 0 runs the reconciler only at start-up. */
     reconcileIntervalSeconds: number;
   };
-  rateLimit: { perMinute: number };
+  /** Requests per minute per credential and per client address, counted across api nodes. */
+  rateLimit: { perMinute: number; perIpPerMinute: number };
   commands: {
     /** How long the api waits for the charger's answer before replying 202 with the command id. */
     waitMs: number;
@@ -215,6 +230,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       publicUrl: r.string('PUBLIC_URL', `http://localhost:${apiPort}`).replace(/\/+$/, ''),
       bodyLimit: r.string('API_BODY_LIMIT', '1mb'),
       corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((o) => o.trim()),
+      requestTimeoutMs: r.int('API_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      clientTimeoutMs: r.int('API_CLIENT_TIMEOUT_MS', 60_000, 100, 600_000),
     },
     gateway: {
       host: r.string('OCPP_HOST', '0.0.0.0'),
@@ -222,6 +239,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       nodeId: r.string('GATEWAY_NODE_ID', `${hostname()}-${randomBytes(3).toString('hex')}`),
       heartbeatIntervalSeconds: r.int('OCPP_HEARTBEAT_INTERVAL', 300, 10, 86400),
       pingIntervalSeconds: r.int('OCPP_PING_INTERVAL', 30, 0, 3600),
+      maxBadMessages: r.int('OCPP_MAX_BAD_MESSAGES', 10, 0, 1_000_000),
+      maxPayloadBytes: r.int('OCPP_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
       tlsCertFile,
       tlsKeyFile,
     },
@@ -241,7 +260,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: r.int('NOTIFICATIONS_CONCURRENCY', 5, 1, 100),
       reconcileIntervalSeconds: r.int('OUTBOX_RECONCILE_INTERVAL_SECONDS', 60, 0, 86400),
     },
-    rateLimit: { perMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000) },
+    rateLimit: {
+      perMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
+      perIpPerMinute: r.int('RATE_LIMIT_PER_IP_PER_MINUTE', 1200, 1, 10_000_000),
+    },
     commands: {
       waitMs: r.int('COMMAND_WAIT_MS', 5000, 0, 60_000),
       callTimeoutMs: r.int('COMMAND_CALL_TIMEOUT_MS', 30_000, 100, 600_000),
@@ -264,6 +286,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       file: r.optional('LOG_FILE'),
     },
   };
+  if (config.api.requestTimeoutMs <= config.commands.waitMs) {
+    r.problems.push(
+      `API_REQUEST_TIMEOUT_MS (${config.api.requestTimeoutMs}) must be longer than COMMAND_WAIT_MS (${config.commands.waitMs})`,
+    );
+  }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }

@@ -37,6 +37,33 @@ interface ExpressLikeError {
   message?: string;
 }
 
+/** SQLSTATEs a request can cause that are not a server fault. */
+const DATABASE_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+  // statement_timeout (the request timeout): the statement was cancelled and its transaction rolled back.
+  '57014': {
+    status: 503,
+    code: 'request_timeout',
+    detail: 'The request took too long to process and was cancelled; nothing was changed',
+  },
+  '55P03': { status: 503, code: 'request_timeout', detail: 'The data is busy; retry later' },
+};
+
+function databaseProblem(exception: unknown): { body: ProblemBody; headers: Record<string, string> } | null {
+  const sqlState = (exception as { driverError?: { code?: unknown }; code?: unknown })?.driverError?.code;
+  const known = typeof sqlState === 'string' ? DATABASE_ERRORS[sqlState] : undefined;
+  if (!known) return null;
+  return {
+    body: {
+      type: `${PROBLEM_TYPE_BASE}${known.code}`,
+      title: problemTitle(known.status),
+      status: known.status,
+      detail: known.detail,
+      code: known.code,
+    },
+    headers: known.status === 503 ? { 'Retry-After': '1' } : {},
+  };
+}
+
 /**
  * The one exception filter: every error leaves as `application/problem+json`. A 500 never shows
  * internals; it carries an `error_id` that is also logged with the stack.
@@ -50,8 +77,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
+    if (res.headersSent) {
+      // Answered already (e.g. 503 request_timeout while the handler still ran): nothing more to send.
+      this.logger.debug({ err: exception, method: req.method, path: req.path }, 'Error after the answer');
+      return;
+    }
     const { body, headers } = this.toProblem(exception, req);
-    if (res.headersSent) return;
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
@@ -115,6 +146,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: {},
       };
     }
+    const database = databaseProblem(exception);
+    if (database) return database;
     const errorId = `err_${ulid()}`;
     this.logger.error(
       { err: exception, error_id: errorId, method: req.method, path: req.path },

@@ -4,10 +4,19 @@ import { APP_CONFIG, AppConfig } from '@csms/common';
 import { dataSourceOptions } from './data-source';
 import { ENTITIES } from './entities';
 
+export interface DomainModuleOptions {
+  /**
+   * PostgreSQL `statement_timeout` of every connection of the pool (external database only): the api
+   * bounds each statement below its request timeout, so a write blocked on a lock is cancelled and
+   * rolled back before the request's answer is due.
+   */
+  statementTimeoutMs?: (config: AppConfig) => number;
+}
+
 /** The TypeORM connection for an app, configured from APP_CONFIG. */
 @Module({})
 export class DomainModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: DomainModuleOptions = {}): DynamicModule {
     return {
       module: DomainModule,
       global: true,
@@ -20,6 +29,9 @@ export class DomainModule {
             logging: config.database.logQueries ? ['query', 'error'] : false,
             retryAttempts: 3,
             retryDelay: 1000,
+            ...(options.statementTimeoutMs && config.mode === 'external'
+              ? { extra: { statement_timeout: options.statementTimeoutMs(config) } }
+              : {}),
           }),
         }),
         TypeOrmModule.forFeature(ENTITIES),

@@ -26,6 +26,7 @@ import {
   OcppProtocol,
   PROTOCOL_VERSIONS,
 } from './connections.service';
+import { BadMessage, answerWithMessageId, conformCallError } from './call-errors';
 import { CLOSE_REPLACED } from './gateway-control.listener';
 import { MessageLogService } from './message-log.service';
 import { NodeHeartbeatService } from './node-heartbeat.service';
@@ -140,6 +141,8 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       strictMode: true,
       pingIntervalMs: this.config.gateway.pingIntervalSeconds * 1000,
       respondWithDetailedErrors: false,
+      maxBadMessages: this.config.gateway.maxBadMessages,
+      wssOptions: { maxPayload: this.config.gateway.maxPayloadBytes },
     });
     this.server.auth((accept, reject, handshake) => {
       this.authenticate(handshake).then(
@@ -232,9 +235,14 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
     client.on('message', ({ message, outbound }: { message: string; outbound: boolean }) =>
       this.messages.record(chargePointId, outbound ? 'out' : 'in', message, inFlight),
     );
-    client.on('badMessage', ({ error }: { error: Error }) =>
-      this.logger.warn({ chargePointId, err: error.message }, 'Bad OCPP message'),
-    );
+    client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown }) => {
+      if (outbound) conformCallError(protocol, payload);
+    });
+    client.on('badMessage', ({ buffer, error, response }: BadMessage) => {
+      conformCallError(protocol, response);
+      if (response) answerWithMessageId(response, buffer);
+      this.logger.warn({ chargePointId, err: error.message }, 'Bad OCPP message');
+    });
     for (const [action, handler] of this.handlers.get(protocol) ?? []) {
       client.handle(action, ({ params, messageId }) =>
         this.dispatch(connection, action, handler, params, messageId!),

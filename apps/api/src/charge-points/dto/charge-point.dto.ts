@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '@csms/common';
 import { CHARGE_POINT_ID_PATTERN, OCPP_VERSIONS, REGISTRATION_STATUSES } from '@csms/domain';
 
@@ -159,10 +159,16 @@ export class SetPasswordDto {
 }
 
 export class StatusHistoryQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Only this EVSE (0: the charger as a whole)' })
+  @ApiPropertyOptional({
+    description: 'Only this EVSE (0: the charger as a whole)',
+    minimum: 0,
+    maximum: 1000,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
+  @Min(0)
+  @Max(1000)
   evse_id?: number;
 }
 

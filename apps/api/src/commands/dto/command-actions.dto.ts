@@ -236,7 +236,8 @@ export class RemoteStopDto extends CommandOptionsDto {
     oneOf: [{ type: 'integer' }, { type: 'string' }],
     description: "The charger's transaction id, when the session id is not known",
   })
-  @ValidateIf((o: RemoteStopDto) => o.session_id === undefined)
+  // Checked whenever it is sent, even beside a session id; required only without one.
+  @ValidateIf((o: RemoteStopDto) => o.session_id === undefined || o.transaction_id !== undefined)
   @IsDefined({ message: 'session_id or transaction_id is required' })
   @IsStringOrInteger()
   transaction_id?: string | number;
