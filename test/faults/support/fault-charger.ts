@@ -58,6 +58,9 @@ export class FaultCharger {
   private lastTimestamp = 0;
   /** Set at the end of a scenario: retry loops give up at once. */
   retired = false;
+  /** Reconnect to the last endpoint before sending when the socket was closed (as chargers do). */
+  autoReconnect = false;
+  private endpoint?: string;
   connects = 0;
 
   constructor(
@@ -89,6 +92,7 @@ export class FaultCharger {
       return answer ? answer(params) : { status: 'Accepted' };
     });
     client.on('error', () => undefined);
+    this.endpoint = endpoint;
     await client.connect();
     this.client = client;
     this.connects++;
@@ -117,6 +121,9 @@ export class FaultCharger {
   async send(action: string, payload: any, timestamp?: string): Promise<SentMessage> {
     const record: SentMessage = { action, timestamp, outcome: 'no_answer' };
     try {
+      if (!this.connected && this.autoReconnect && this.endpoint && !this.retired) {
+        await this.connect(this.endpoint);
+      }
       if (!this.client) throw new Error('not connected');
       record.response = await this.client.call(action, payload);
       record.outcome = 'result';

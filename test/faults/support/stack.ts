@@ -30,7 +30,7 @@ export class FaultStack {
   /** Starts an app (the first one to start creates and migrates the database). */
   async start(kind: 'api' | 'gateway', name: string, env: Record<string, string> = {}): Promise<AppProcess> {
     const port = await freePort();
-    const portVar =
+    const portVar: Record<string, string> =
       kind === 'api' ? { API_PORT: String(port) } : { OCPP_PORT: String(port), GATEWAY_NODE_ID: name };
     const app = new AppProcess(kind, name, port, { ...this.env, ...portVar, ...env });
     this.apps.push(app);
@@ -122,6 +122,12 @@ export class Rest {
 
   command(chargePointId: string, action: string, body: Record<string, unknown> = {}) {
     return this.request('POST', `/api/v1/charge-points/${chargePointId}/actions/${action}`, body);
+  }
+
+  /** Whether the api sees the charger connected (the node registry names a live node for it). */
+  async connected(chargePointId: string): Promise<boolean> {
+    const res = await this.request('GET', `/api/v1/charge-points/${chargePointId}`);
+    return res.status === 200 && res.body.connected === true;
   }
 
   async commandState(id: string): Promise<any> {
