@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   const app = await createGatewayApp({ config });
   const { host, port } = app.get<AppConfig>(APP_CONFIG).gateway;
   await app.init();
+  // app.listen() would flush the logs buffered during start-up (bufferLogs); the gateway listens itself.
+  app.flushLogs();
   // A gateway restart brings every charger back at once: a deep accept queue keeps them from being reset.
   await new Promise<void>((resolve, reject) =>
     app.getHttpServer().once('error', reject).listen({ port, host, backlog: 4096 }, resolve),
