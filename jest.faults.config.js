@@ -14,4 +14,6 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   maxWorkers: 1,
   testTimeout: 240_000,
+  // Sockets of killed processes may keep a handle open a little longer; teardown has ended them all.
+  forceExit: true,
 };

@@ -91,6 +91,8 @@ describe('Redis restarted under load', () => {
     expect(persisted).toMatchObject({ acknowledgedLost: 0, duplicates: 0, samplesLost: 0 });
     expect(persisted.statusStored).toBe(persisted.statusAcknowledged);
     expect(smtp.to(invitee)).toHaveLength(1);
+    // An outage is 503 with Retry-After for REST clients, never a 500.
+    expect(Object.keys(load.rest.statuses).filter((s) => !['200', '201', '503'].includes(s))).toEqual([]);
 
     const t = tally(chargers);
     report('Redis kill -9 and restart', {
@@ -108,6 +110,7 @@ describe('Redis restarted under load', () => {
       rest_writes_refused: load.rest.refused.length,
       rest_reads: load.rest.reads,
       rest_read_failures: load.rest.readFailures,
+      rest_statuses: JSON.stringify(load.rest.statuses).replace(/"/g, ''),
       sessions: sessions.length,
       sessions_lost: 0,
       acknowledged_lost: persisted.acknowledgedLost,

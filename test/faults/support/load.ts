@@ -10,6 +10,8 @@ export interface RestTraffic {
   /** id tags whose creation was answered 201, and those answered otherwise (or not at all). */
   created: string[];
   refused: string[];
+  /** How many answers of each HTTP status (0: no answer). */
+  statuses: Record<number, number>;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface RestTraffic {
 export class Load {
   private running = true;
   private loops: Promise<void>[] = [];
-  readonly rest: RestTraffic = { reads: 0, readFailures: 0, created: [], refused: [] };
+  readonly rest: RestTraffic = { reads: 0, readFailures: 0, created: [], refused: [], statuses: {} };
 
   constructor(
     private readonly chargers: FaultCharger[],
@@ -49,15 +51,19 @@ export class Load {
           const value = `LOAD-${randomBytes(4).toString('hex').toUpperCase()}`;
           try {
             const res = await this.client.request('POST', '/api/v1/id-tags', { value });
+            this.count(res.status);
             (res.status === 201 ? this.rest.created : this.rest.refused).push(value);
           } catch {
+            this.count(0);
             this.rest.refused.push(value);
           }
           try {
             const res = await this.client.request('GET', `/api/v1/charge-points?limit=10&offset=${n % 3}`);
             this.rest.reads++;
+            this.count(res.status);
             if (res.status !== 200) this.rest.readFailures++;
           } catch {
+            this.count(0);
             this.rest.readFailures++;
           }
           n++;
@@ -66,6 +72,10 @@ export class Load {
       })(),
     );
     return this;
+  }
+
+  private count(status: number): void {
+    this.rest.statuses[status] = (this.rest.statuses[status] ?? 0) + 1;
   }
 
   async stop(): Promise<void> {
