@@ -1,14 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  appendFileSync,
-  chownSync,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-} from 'node:fs';
+import { appendFileSync, chownSync, createWriteStream, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -330,10 +322,4 @@ export function baseEnv(pg: PrivatePostgres, redis: PrivateRedis, database: stri
     BANK_DETAILS_KEY: randomBytes(32).toString('hex'),
     SITE_OWNER_DOCUMENTS_DIR: join(runDir(), 'documents'),
   };
-}
-
-/** Makes sure a directory exists (and is reachable by the postgres user). */
-export function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
-  return dir;
 }
