@@ -179,7 +179,7 @@ export async function checkSessions(stack: FaultStack, chargers: FaultCharger[])
   return { sessions, expected };
 }
 
-/** Six chargers in a transaction each, booted and metering. */
+/** `count` chargers, each booted and in a transaction with a first meter sample stored. */
 export async function chargersInTransaction(
   rest: Rest,
   endpoint: string,
