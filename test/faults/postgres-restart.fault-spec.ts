@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { SmtpCapture } from '../support/smtp';
 import { FaultCharger, tally } from './support/fault-charger';
 import { Load, chargersInTransaction, checkPersistence, checkSessions } from './support/load';
@@ -90,6 +91,10 @@ describe('PostgreSQL stopped and restarted under load', () => {
     expect(persisted).toMatchObject({ acknowledgedLost: 0, duplicates: 0, samplesLost: 0 });
     expect(persisted.statusStored).toBe(persisted.statusAcknowledged);
     expect(smtp.to(invitee)).toHaveLength(1);
+    // The gateway logged the messages it could not store (its own logger, not only HTTP access lines).
+    if (chargers.some((c) => c.sent.some((m) => m.detail === 'InternalError'))) {
+      expect(readFileSync(gateway.logFile, 'utf8')).toContain('OCPP handler failed');
+    }
     // An outage is 503 with Retry-After for REST clients, never a 500.
     expect(Object.keys(load.rest.statuses).filter((s) => !['200', '201', '503'].includes(s))).toEqual([]);
 
