@@ -104,6 +104,27 @@ describe.each(['redis', 'postgres'] as const)('coordination on %s', (kind) => {
     expect(await registry.chargersOf(n)).toEqual([]);
   });
 
+  it('tells a node whose entry was lost, and registers its chargers again without taking others', async () => {
+    const { registry } = backends;
+    const [n, other] = [node('n'), node('other')];
+    const [mine, moved] = [`cp_${randomBytes(3).toString('hex')}`, `cp_${randomBytes(3).toString('hex')}`];
+    expect(await registry.heartbeat(n)).toBe(false); // first beat
+    expect(await registry.heartbeat(n)).toBe(true);
+    await registry.heartbeat(other);
+    await registry.register(moved, other);
+    // The registry forgets the node and its chargers (a sweeper, or Redis restarted empty).
+    await registry.removeNode(n);
+    expect(await registry.heartbeat(n)).toBe(false);
+    expect(await registry.nodeOf(mine)).toBeNull();
+
+    expect(await registry.restore(n, [mine, moved])).toBe(1);
+    expect(await registry.nodeOf(mine)).toBe(n);
+    expect(await registry.nodeOf(moved)).toBe(other);
+    expect(await registry.chargersOf(n)).toEqual([mine]);
+    expect(await registry.restore(n, [mine])).toBe(0);
+    expect(await registry.restore(n, [])).toBe(0);
+  });
+
   it('counts within a window that starts at the first increment and resets after it', async () => {
     const { counters } = backends;
     const [k1, k2] = [node('count'), node('count')];

@@ -64,6 +64,31 @@ function databaseProblem(exception: unknown): { body: ProblemBody; headers: Reco
   };
 }
 
+/** Network errors and PostgreSQL's "connection" / "operator intervention" classes (08, 57P). */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|Connection is closed|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|terminating connection due to administrator command|MaxRetriesPerRequest|Stream isn't writeable/i;
+
+/** Whether an error means that PostgreSQL or Redis cannot be reached right now (not a bug, not bad input). */
+export function isBackendUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 3) return false;
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    name?: unknown;
+    driverError?: unknown;
+    cause?: unknown;
+  };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_CODES.has(code) || /^(08|57P)/.test(code)) return true;
+  if (e.name === 'MaxRetriesPerRequestError') return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  return isBackendUnavailable(e.driverError, depth + 1) || isBackendUnavailable(e.cause, depth + 1);
+}
+
+/** How soon a client may retry when a backend is unavailable. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * The one exception filter: every error leaves as `application/problem+json`. A 500 never shows
  * internals; it carries an `error_id` that is also logged with the stack.
@@ -149,6 +174,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const database = databaseProblem(exception);
     if (database) return database;
     const errorId = `err_${ulid()}`;
+    if (isBackendUnavailable(exception)) {
+      // Not a bug to chase with a stack trace: the client is told to retry later.
+      this.logger.warn(
+        { error_id: errorId, method: req.method, path: req.path, reason: (exception as Error).message },
+        `Backend unavailable ${errorId}`,
+      );
+      return {
+        body: {
+          ...this.generic(503, 'A service the api depends on is unavailable; retry later'),
+          error_id: errorId,
+        },
+        headers: { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      };
+    }
     this.logger.error(
       { err: exception, error_id: errorId, method: req.method, path: req.path },
       `Unhandled error ${errorId}`,

@@ -30,7 +30,13 @@ export abstract class ConnectionRegistry {
   abstract nodeOf(chargePointId: string): Promise<string | null>;
   /** nodeOf for many chargers at once (lists). */
   abstract nodesOf(chargePointIds: string[]): Promise<Map<string, string | null>>;
-  abstract heartbeat(nodeId: string, ttlSeconds?: number): Promise<void>;
+  /** Keeps the node alive; true when it was alive before this beat (false: first beat, or its entry was lost). */
+  abstract heartbeat(nodeId: string, ttlSeconds?: number): Promise<boolean>;
+  /**
+   * Registers again the chargers a node holds whose entry is missing (Redis restarted empty, a sweeper
+   * removed the node after a long pause); an entry naming another node is left alone. Returns how many.
+   */
+  abstract restore(nodeId: string, chargePointIds: string[]): Promise<number>;
   abstract isNodeAlive(nodeId: string): Promise<boolean>;
   /** Chargers a node registered (for sweeping a dead node's work). */
   abstract chargersOf(nodeId: string): Promise<string[]>;
@@ -99,8 +105,25 @@ export class RedisConnectionRegistry extends ConnectionRegistry {
     return result;
   }
 
-  async heartbeat(nodeId: string, ttlSeconds = NODE_TTL_SECONDS): Promise<void> {
-    await this.redis.set(this.nodeKey(nodeId), String(Date.now()), 'EX', ttlSeconds);
+  async heartbeat(nodeId: string, ttlSeconds = NODE_TTL_SECONDS): Promise<boolean> {
+    const results = await this.redis
+      .multi()
+      .exists(this.nodeKey(nodeId))
+      .set(this.nodeKey(nodeId), String(Date.now()), 'EX', ttlSeconds)
+      .exec();
+    const [err, existed] = results?.[0] ?? [new Error('heartbeat transaction discarded'), 0];
+    if (err) throw err;
+    return existed === 1;
+  }
+
+  async restore(nodeId: string, chargePointIds: string[]): Promise<number> {
+    if (chargePointIds.length === 0) return 0;
+    const set = this.redis.pipeline();
+    for (const cp of chargePointIds) set.set(this.cpKey(cp), nodeId, 'NX');
+    const results = (await set.exec()) ?? [];
+    const restored = chargePointIds.filter((_cp, i) => !results[i]?.[0] && results[i]?.[1] === 'OK');
+    if (restored.length) await this.redis.sadd(this.nodeChargersKey(nodeId), ...restored);
+    return restored.length;
   }
 
   async isNodeAlive(nodeId: string): Promise<boolean> {
@@ -157,12 +180,29 @@ export class PostgresConnectionRegistry extends ConnectionRegistry {
     return result;
   }
 
-  async heartbeat(nodeId: string, ttlSeconds = NODE_TTL_SECONDS): Promise<void> {
-    await this.db.query(
-      `INSERT INTO gateway_nodes (node_id, expires_at) VALUES ($1, now() + make_interval(secs => $2))
-       ON CONFLICT (node_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+  async heartbeat(nodeId: string, ttlSeconds = NODE_TTL_SECONDS): Promise<boolean> {
+    // Both parts of the statement see the row as it was before the upsert.
+    const rows: Array<{ alive: boolean }> = await this.db.query(
+      `WITH before AS (SELECT expires_at > now() AS alive FROM gateway_nodes WHERE node_id = $1),
+       beat AS (
+         INSERT INTO gateway_nodes (node_id, expires_at) VALUES ($1, now() + make_interval(secs => $2))
+         ON CONFLICT (node_id) DO UPDATE SET expires_at = EXCLUDED.expires_at)
+       SELECT coalesce((SELECT alive FROM before), false) AS alive`,
       [nodeId, ttlSeconds],
     );
+    return rows[0]?.alive === true;
+  }
+
+  async restore(nodeId: string, chargePointIds: string[]): Promise<number> {
+    if (chargePointIds.length === 0) return 0;
+    const rows: unknown[] = await this.db.query(
+      `INSERT INTO charger_connections (charge_point_id, node_id)
+       SELECT unnest($1::varchar[]), $2
+       ON CONFLICT (charge_point_id) DO NOTHING
+       RETURNING charge_point_id`,
+      [chargePointIds, nodeId],
+    );
+    return rows.length;
   }
 
   async isNodeAlive(nodeId: string): Promise<boolean> {

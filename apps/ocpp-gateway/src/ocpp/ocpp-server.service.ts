@@ -282,6 +282,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
         this.connections.emit('registered', connection);
       }
     } catch (err) {
+      this.heartbeat.registrationFailed();
       this.logger.error({ err, chargePointId: connection.chargePointId }, 'Could not record the connection');
     }
   }

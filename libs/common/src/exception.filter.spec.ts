@@ -1,0 +1,27 @@
+import { isBackendUnavailable } from './exception.filter';
+
+describe('isBackendUnavailable', () => {
+  const withCode = (message: string, code?: string) => Object.assign(new Error(message), { code });
+
+  it.each([
+    ['connection refused', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
+    ['server shutting down', withCode('terminating connection due to administrator command', '57P01')],
+    ['server starting', withCode('the database system is starting up', '57P03')],
+    ['connection lost', new Error('Connection terminated unexpectedly')],
+    ['pool timeout', new Error('timeout exceeded when trying to connect')],
+    ['Redis gone', new Error('Connection is closed.')],
+    ['wrapped by TypeORM', Object.assign(new Error('query failed'), { driverError: withCode('x', '08006') })],
+    ['as a cause', new Error('outer', { cause: withCode('y', 'ECONNRESET') })],
+  ])('recognises %s', (_label, err) => {
+    expect(isBackendUnavailable(err)).toBe(true);
+  });
+
+  it.each([
+    ['a unique violation', withCode('duplicate key value violates unique constraint', '23505')],
+    ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
+    ['nothing', undefined],
+    ['a string', 'ECONNREFUSED'],
+  ])('does not take %s for an outage', (_label, err) => {
+    expect(isBackendUnavailable(err)).toBe(false);
+  });
+});
