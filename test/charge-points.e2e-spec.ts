@@ -98,6 +98,12 @@ describe('charge points, EVSEs, connectors and id tags (REST)', () => {
       const all = await as(org.token).get('/api/v1/charge-points?limit=1');
       expect(all.body).toMatchObject({ total: 2, limit: 1, offset: 0 });
       expect(all.body.data).toHaveLength(1);
+      // Newest first; the second page holds the other one; past the end the total is still right.
+      const second = await as(org.token).get('/api/v1/charge-points?limit=1&offset=1');
+      expect([all.body.data[0].id, second.body.data[0].id]).toEqual([b.id, a.id]);
+      expect(second.body.total).toBe(2);
+      const past = await as(org.token).get('/api/v1/charge-points?limit=5&offset=10');
+      expect(past.body).toMatchObject({ data: [], total: 2, offset: 10 });
       const pending = await as(org.token).get('/api/v1/charge-points?registration_status=pending');
       expect(pending.body.data.map((cp: { id: string }) => cp.id)).toEqual([b.id]);
       const search = await as(org.token).get('/api/v1/charge-points?q=north');
