@@ -18,6 +18,15 @@ export function redisConnectionOptions(url: string): RedisOptions {
   };
 }
 
+/**
+ * The app's own client (BullMQ makes its own). Auto-pipelining sends the commands issued in one tick of
+ * the event loop as one write: a reconnect storm registers thousands of chargers at once.
+ */
 export function createRedis(url: string, name: string): Redis {
-  return new Redis({ ...redisConnectionOptions(url), connectionName: name, maxRetriesPerRequest: 3 });
+  return new Redis({
+    ...redisConnectionOptions(url),
+    connectionName: name,
+    maxRetriesPerRequest: 3,
+    enableAutoPipelining: true,
+  });
 }

@@ -27,6 +27,7 @@ import {
 } from '@csms/queues';
 import { ChargerLines } from './charger-lines';
 import { CHARGER_CONNECTIONS, ChargerConnections, versionOfProtocol } from './charger-connections';
+import { WriteBatcher } from '../charging/write-batcher';
 
 /** CALLRESULT statuses that mean the charger declined the command. */
 const REJECTING_STATUSES = new Set(['Rejected', 'NotSupported']);
@@ -64,9 +65,14 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       { concurrency: this.config.commands.workerConcurrency },
     );
     this.worker.on('error', (err) => this.logger.warn({ err }, 'Command worker error'));
+    // Chargers connecting together (a reconnect storm) share one lookup of their waiting commands.
+    const arrivals = new WriteBatcher<string, number>(
+      (chargePointIds) => this.dispatcher.deliverWaiting(chargePointIds, this.nodeId),
+      { maxBatch: 1000, maxConcurrent: 2 },
+    );
     this.unsubscribe = this.connections.onConnected((chargePointId) => {
-      this.dispatcher
-        .deliverWaiting(chargePointId, this.nodeId)
+      arrivals
+        .add(chargePointId)
         .catch((err) => this.logger.warn({ err, chargePointId }, 'Could not deliver waiting commands'));
     });
   }

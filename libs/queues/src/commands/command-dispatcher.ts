@@ -92,28 +92,33 @@ export class CommandDispatcher {
     return done ? 'offline' : 'unchanged';
   }
 
-  /** Delivers the queued commands waiting for a charger that just connected to `nodeId`, oldest first. */
-  async deliverWaiting(chargePointId: string, nodeId: string): Promise<number> {
+  /**
+   * Delivers the queued commands waiting for chargers that just connected to `nodeId`, oldest first per
+   * charger: one query for all of them (a reconnect storm brings thousands at once). Answers, per
+   * charger in the order given, how many commands went on the node's queue.
+   */
+  async deliverWaiting(chargePointIds: string[], nodeId: string): Promise<number[]> {
+    const ids = [...new Set(chargePointIds)];
     const waiting = await this.db.getRepository(Command).find({
       where: [
-        { chargePointId, state: 'queued', nodeId: IsNull() },
-        { chargePointId, state: 'queued', nodeId: Not(nodeId) },
+        { chargePointId: In(ids), state: 'queued', nodeId: IsNull() },
+        { chargePointId: In(ids), state: 'queued', nodeId: Not(nodeId) },
       ],
       order: { createdAt: 'ASC', id: 'ASC' },
     });
-    let delivered = 0;
+    const delivered = new Map<string, number>();
     for (const command of waiting) {
       try {
         if (command.expiresAt && command.expiresAt.getTime() <= this.clock.nowMs()) {
           await this.route(command);
         } else if (await this.assign(command, nodeId)) {
-          delivered++;
+          delivered.set(command.chargePointId, (delivered.get(command.chargePointId) ?? 0) + 1);
         }
       } catch (err) {
         this.logger.warn({ err, command: command.id }, 'Could not deliver a waiting command');
       }
     }
-    return delivered;
+    return chargePointIds.map((id) => delivered.get(id) ?? 0);
   }
 
   /** Ends a command that is still queued; false when it had left `queued` already. */
