@@ -147,18 +147,20 @@ describe.each(['redis', 'postgres'] as const)('coordination on %s', (kind) => {
     expect((await counters.read([k1]))[0].count).toBe(1);
   });
 
-  it('hits a counter and reads its new value in one step, in the same window as increment', async () => {
+  it('hits counters and reads their new values in one step, in the same window as increment', async () => {
     const { counters } = backends;
     const key = node('hit');
-    expect(await counters.hit(key, 60)).toEqual({ count: 1, ttlSeconds: expect.any(Number) });
+    const other = node('hit-other');
+    expect(await counters.hit([key], 60)).toEqual([{ count: 1, ttlSeconds: expect.any(Number) }]);
     await counters.increment([key], 60);
-    const third = await counters.hit(key, 60);
+    const [third, first] = await counters.hit([key, other], 60);
     expect(third.count).toBe(3);
     expect(third.ttlSeconds).toBeGreaterThan(0);
     expect(third.ttlSeconds).toBeLessThanOrEqual(60);
-    expect((await counters.read([key]))[0].count).toBe(3);
+    expect(first.count).toBe(1);
+    expect((await counters.read([key, other])).map((c) => c.count)).toEqual([3, 1]);
     await counters.reset(key);
-    expect((await counters.hit(key, 60)).count).toBe(1);
+    expect((await counters.hit([key], 60))[0].count).toBe(1);
   });
 
   it('grants a lease to one caller until it expires', async () => {

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import {
   APP_CONFIG,
@@ -13,7 +12,7 @@ import {
 } from '@csms/common';
 import { DomainModule } from '@csms/domain';
 import { AuthModule } from '@csms/auth';
-import { ExpiringCounters, QueuesModule } from '@csms/queues';
+import { QueuesModule } from '@csms/queues';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { ChargePointsModule } from './charge-points/charge-points.module';
@@ -28,7 +27,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SiteOwnersModule } from './site-owners/site-owners.module';
-import { RateLimitGuard, rateLimitOptions } from './http/rate-limit.guard';
+import { RateLimitGuard } from './http/rate-limit.guard';
 import { ReservationsModule } from './reservations/reservations.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TariffsModule } from './tariffs/tariffs.module';
@@ -60,10 +59,6 @@ export class ApiModule {
         }),
         DomainModule.forRoot({ statementTimeoutMs: statementTimeoutOf }),
         QueuesModule.forRoot('api', config.mode),
-        ThrottlerModule.forRootAsync({
-          inject: [APP_CONFIG, ExpiringCounters],
-          useFactory: rateLimitOptions,
-        }),
         AuthModule,
         HealthModule,
         OrganizationsModule,

@@ -6,7 +6,6 @@ import {
   HttpException,
   Logger,
 } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ulid } from 'ulid';
 import { ProblemBody, ProblemException, PROBLEM_TYPE_BASE, problemTitle } from './problem';
@@ -118,12 +117,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   ): { body: ProblemBody; headers: Record<string, string> } {
     if (exception instanceof ProblemException) {
       return { body: exception.toBody(), headers: exception.headers };
-    }
-    if (exception instanceof ThrottlerException) {
-      return {
-        body: this.generic(429, 'Too many requests; retry later'),
-        headers: { 'Retry-After': String(60) },
-      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

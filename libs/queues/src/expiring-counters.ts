@@ -16,8 +16,8 @@ export interface CounterValue {
 export abstract class ExpiringCounters {
   abstract read(keys: string[]): Promise<CounterValue[]>;
   abstract increment(keys: string[], windowSeconds: number): Promise<void>;
-  /** Increments one counter and returns its new value in one round trip (rate limits). */
-  abstract hit(key: string, windowSeconds: number): Promise<CounterValue>;
+  /** Increments counters and returns their new values, all in one round trip (rate limits). */
+  abstract hit(keys: string[], windowSeconds: number): Promise<CounterValue[]>;
   abstract reset(key: string): Promise<void>;
 }
 
@@ -44,11 +44,17 @@ export class RedisExpiringCounters extends ExpiringCounters {
     await multi.exec();
   }
 
-  async hit(key: string, windowSeconds: number): Promise<CounterValue> {
-    const results = await this.redis.multi().incr(key).expire(key, windowSeconds, 'NX').ttl(key).exec();
-    const [[incrError, count], , [, ttl]] = results ?? [[new Error('transaction aborted'), 0], [], []];
-    if (incrError) throw incrError;
-    return { count: Number(count), ttlSeconds: Math.max(Number(ttl), 0) };
+  async hit(keys: string[], windowSeconds: number): Promise<CounterValue[]> {
+    if (keys.length === 0) return [];
+    const multi = this.redis.multi();
+    for (const key of keys) multi.incr(key).expire(key, windowSeconds, 'NX').ttl(key);
+    const results = await multi.exec();
+    if (!results) throw new Error('counter transaction discarded');
+    return keys.map((_key, i) => {
+      const [[incrError, count], , [, ttl]] = results.slice(i * 3, i * 3 + 3);
+      if (incrError) throw incrError;
+      return { count: Number(count), ttlSeconds: Math.max(Number(ttl), 0) };
+    });
   }
 
   async reset(key: string): Promise<void> {
@@ -91,18 +97,23 @@ export class PostgresExpiringCounters extends ExpiringCounters {
     }
   }
 
-  async hit(key: string, windowSeconds: number): Promise<CounterValue> {
-    const [row]: Array<{ count: number; ttl: number }> = await this.db.query(
+  async hit(keys: string[], windowSeconds: number): Promise<CounterValue[]> {
+    if (keys.length === 0) return [];
+    const rows: Array<{ key: string; count: number; ttl: number }> = await this.db.query(
       `INSERT INTO expiring_counters (key, count, expires_at)
-       VALUES ($1, 1, now() + make_interval(secs => $2))
+       SELECT k, 1, now() + make_interval(secs => $2) FROM unnest($1::varchar[]) AS k
        ON CONFLICT (key) DO UPDATE SET
          count = CASE WHEN expiring_counters.expires_at > now() THEN expiring_counters.count + 1 ELSE 1 END,
          expires_at = CASE WHEN expiring_counters.expires_at > now()
            THEN expiring_counters.expires_at ELSE EXCLUDED.expires_at END
-       RETURNING count, ceil(extract(epoch FROM expires_at - now()))::int AS ttl`,
-      [key, windowSeconds],
+       RETURNING key, count, ceil(extract(epoch FROM expires_at - now()))::int AS ttl`,
+      [keys, windowSeconds],
     );
-    return { count: Number(row.count), ttlSeconds: Math.max(Number(row.ttl), 0) };
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    return keys.map((key) => {
+      const row = byKey.get(key)!;
+      return { count: Number(row.count), ttlSeconds: Math.max(Number(row.ttl), 0) };
+    });
   }
 
   async reset(key: string): Promise<void> {

@@ -1,13 +1,17 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import { AppConfig, Problems } from '@csms/common';
+import { APP_CONFIG, AppConfig, Problems } from '@csms/common';
 import { extractToken } from '@csms/auth';
 import { ExpiringCounters } from '@csms/queues';
-import { CountersThrottlerStorage } from './counters-throttler.storage';
 
-const WINDOW_MS = 60_000;
+const WINDOW_SECONDS = 60;
+
+interface Limit {
+  key: string;
+  limit: number;
+  per: string;
+}
 
 function credentialOf(req: Request): string | null {
   const token = extractToken(req);
@@ -15,44 +19,61 @@ function credentialOf(req: Request): string | null {
 }
 
 /**
- * Two limits per minute, counted in the shared counters across api nodes: per credential (API key or
- * user token, RATE_LIMIT_PER_MINUTE) and per client address (RATE_LIMIT_PER_IP_PER_MINUTE, every
- * request, with or without credentials). Keys name the tracker only, so a limit spans every route.
+ * Two limits per minute, counted in the shared counters across api nodes (Redis, or Postgres in embedded
+ * mode): per client address (RATE_LIMIT_PER_IP_PER_MINUTE, every request, with or without credentials)
+ * and per credential (API key or user token, RATE_LIMIT_PER_MINUTE). Both counters are hit in one round
+ * trip; a limit spans every route, in fixed windows that start with the first request. Over a limit:
+ * 429 problem details with Retry-After, the seconds until the window ends. If the counters cannot be
+ * reached the request is let through (logged): an outage of the counters must not take the api down.
  */
-export function rateLimitOptions(config: AppConfig, counters: ExpiringCounters): ThrottlerModuleOptions {
-  return {
-    storage: new CountersThrottlerStorage(counters, `${config.redis.queuePrefix}:rate`),
-    setHeaders: false,
-    generateKey: (_context, tracker, name) => `${name}:${tracker}`,
-    throttlers: [
-      {
-        name: 'credential',
-        ttl: WINDOW_MS,
-        limit: config.rateLimit.perMinute,
-        skipIf: (context) => credentialOf(context.switchToHttp().getRequest<Request>()) === null,
-        getTracker: (req) => credentialOf(req as Request) ?? '',
-      },
-      {
-        name: 'ip',
-        ttl: WINDOW_MS,
-        limit: config.rateLimit.perIpPerMinute,
-        getTracker: (req) => String((req as Request).ip ?? 'unknown'),
-      },
-    ],
-  };
-}
-
-/** 429 problem details with Retry-After: the seconds until the caller's window ends. */
 @Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
-  protected override async throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    const per = detail.key.startsWith('ip:') ? 'client address' : 'credential';
-    throw Problems.rateLimited(
-      detail.timeToBlockExpire,
-      `More than ${detail.limit} requests per minute for this ${per}; retry later`,
-    );
+export class RateLimitGuard implements CanActivate {
+  private readonly logger = new Logger('RateLimit');
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly counters: ExpiringCounters,
+  ) {
+    this.prefix = `${config.redis.queuePrefix}:rate`;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const limits: Limit[] = [
+      {
+        key: `${this.prefix}:ip:${String(req.ip ?? 'unknown')}`,
+        limit: this.config.rateLimit.perIpPerMinute,
+        per: 'client address',
+      },
+    ];
+    const credential = credentialOf(req);
+    if (credential) {
+      limits.push({
+        key: `${this.prefix}:credential:${credential}`,
+        limit: this.config.rateLimit.perMinute,
+        per: 'credential',
+      });
+    }
+    let counts;
+    try {
+      counts = await this.counters.hit(
+        limits.map((l) => l.key),
+        WINDOW_SECONDS,
+      );
+    } catch (err) {
+      this.logger.warn({ err }, 'Rate-limit counters unavailable; request let through');
+      return true;
+    }
+    limits.forEach((l, i) => {
+      if (counts[i].count > l.limit) {
+        throw Problems.rateLimited(
+          counts[i].ttlSeconds || WINDOW_SECONDS,
+          `More than ${l.limit} requests per minute for this ${l.per}; retry later`,
+        );
+      }
+    });
+    return true;
   }
 }
