@@ -441,6 +441,22 @@ describe('OCPP gateway', () => {
       });
     });
 
+    it('stores a status the charger sends again (same timestamp) once in the history', async () => {
+      const cp = await aChargePoint(api, owner.token, { ocpp_version: '1.6' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'Volt 22' });
+      const at = new Date(Date.now() - 1000);
+      const report = { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: iso(at) };
+      await client.call('StatusNotification', report);
+      await client.call('StatusNotification', report); // its CALLRESULT was lost: sent again
+      await client.call('StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' });
+      await client.call('StatusNotification', { ...report, timestamp: iso(new Date()) }); // a new report
+      const history = await get(`/api/v1/charge-points/${cp.id}/status-history?limit=10`);
+      expect(history.body.total).toBe(3);
+      const charging = history.body.data.filter((h: { status: string }) => h.status === 'Charging');
+      expect(charging).toHaveLength(2);
+    });
+
     it('keeps the message log bounded per charger', async () => {
       const cp = await aChargePoint(api, owner.token);
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });

@@ -101,9 +101,15 @@ export class ChargePointStateService {
   async status(connection: ChargerConnection, report: StatusReport): Promise<void> {
     const receivedAt = this.clock.now();
     const { chargePointId: cp, organizationId: org } = connection;
+    // A report the charger sends again (its CALLRESULT was lost) carries the same status and timestamp:
+    // it is not a second entry of the history.
     const history = `INSERT INTO status_history (organization_id, charge_point_id, evse_number, connector_number,
          status, error_code, info, vendor_error_code, charger_timestamp, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+       WHERE NOT EXISTS (
+         SELECT 1 FROM status_history h
+         WHERE h.charge_point_id = $2 AND h.charger_timestamp = $9 AND h.status = $5
+           AND h.evse_number IS NOT DISTINCT FROM $3::int AND h.connector_number IS NOT DISTINCT FROM $4::int)`;
     const values = [
       org,
       cp,

@@ -3,6 +3,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 /** Every status a charger reported, for `GET /charge-points/{id}/status-history`. Null EVSE = the charger itself. */
 @Entity('status_history')
 @Index('status_history_cp_idx', ['chargePointId', 'id'])
+/** Finds a report the charger sent again (same timestamp), so it is stored once. */
+@Index('status_history_cp_time_idx', ['chargePointId', 'chargerTimestamp'])
 export class StatusHistoryEntry {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -9,6 +9,7 @@ import { SiteOwners1795348602158 } from './1795348602158-site-owners';
 import { Billing1795347158153 } from './1795347158153-billing';
 import { ProjectTariffs1795349400000 } from './1795349400000-project-tariffs';
 import { ChargePointListIndex1795353380475 } from './1795353380475-charge-point-list-index';
+import { StatusHistoryRetries1795360320429 } from './1795360320429-status-history-retries';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   SiteOwners1795348602158,
   ProjectTariffs1795349400000,
   ChargePointListIndex1795353380475,
+  StatusHistoryRetries1795360320429,
 ];
