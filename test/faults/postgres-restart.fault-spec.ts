@@ -3,6 +3,7 @@ import { SmtpCapture } from '../support/smtp';
 import { FaultCharger, tally } from './support/fault-charger';
 import { Load, chargersInTransaction, checkPersistence, checkSessions } from './support/load';
 import { AppProcess, sleep, waitUntil } from './support/processes';
+import { startLoadedStack, stopLoadedStack } from './support/loaded-stack';
 import { FaultStack, Rest, report } from './support/stack';
 
 /**
@@ -20,25 +21,10 @@ describe('PostgreSQL stopped and restarted under load', () => {
   const started = Date.now();
 
   beforeAll(async () => {
-    smtp = await SmtpCapture.start();
-    stack = await FaultStack.create({
-      COMMAND_SWEEP_INTERVAL_SECONDS: '1',
-      COMMAND_CALL_TIMEOUT_MS: '5000',
-      COMMAND_WAIT_MS: '300',
-      OUTBOX_RECONCILE_INTERVAL_SECONDS: '2',
-      SMTP_URL: smtp.url,
-    });
-    api = await stack.start('api', 'api');
-    gateway = await stack.start('gateway', 'node-p');
-    rest = new Rest(api);
-    await rest.signUp();
+    ({ stack, api, gateway, rest, smtp } = await startLoadedStack('node-p'));
   });
 
-  afterAll(async () => {
-    await Promise.all(chargers.map((c) => c.retire()));
-    await stack?.dispose();
-    await smtp?.close();
-  });
+  afterAll(() => stopLoadedStack({ stack, smtp }, chargers));
 
   it('recovers without a restart; acknowledged data is stored once, nothing acknowledged is lost', async () => {
     chargers = await chargersInTransaction(rest, gateway.ocppUrl, 'pg', 4);
