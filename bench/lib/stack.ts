@@ -103,6 +103,11 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       for (const child of [gateway, api]) child.kill('SIGTERM');
       await sleep(1500);
       for (const child of [gateway, api]) if (child.exitCode === null) child.kill('SIGKILL');
+      // BENCH_KEEP_DATABASE=1 leaves the database behind, to look at its plans and sizes afterwards.
+      if (process.env.BENCH_KEEP_DATABASE === '1') {
+        console.log(`database kept: ${databaseUrl}`);
+        return;
+      }
       const admin = new Client({ connectionString: `${base}/postgres` });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
