@@ -30,6 +30,8 @@ export function configureApiApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
+  // No ETag: API answers are not cached by clients, and hashing every body costs CPU on every request.
+  app.set('etag', false);
   app.use(
     helmet({
       contentSecurityPolicy: {

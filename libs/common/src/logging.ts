@@ -22,7 +22,6 @@ export function loggerParams(config: AppConfig, service: string): Params {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customProps: () => ({}),
     serializers: {
       req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
         id: req.id,
