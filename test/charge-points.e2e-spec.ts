@@ -101,6 +101,9 @@ describe('charge points, EVSEs, connectors and id tags (REST)', () => {
       // Newest first; the second page holds the other one; past the end the total is still right.
       const second = await as(org.token).get('/api/v1/charge-points?limit=1&offset=1');
       expect([all.body.data[0].id, second.body.data[0].id]).toEqual([b.id, a.id]);
+      // The list writes its timestamps in SQL: the same view, to the millisecond, as reading one.
+      expect(all.body.data[0]).toEqual((await as(org.token).get(`/api/v1/charge-points/${b.id}`)).body);
+      expect(all.body.data[0].created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       expect(second.body.total).toBe(2);
       const past = await as(org.token).get('/api/v1/charge-points?limit=5&offset=10');
       expect(past.body).toMatchObject({ data: [], total: 2, offset: 10 });

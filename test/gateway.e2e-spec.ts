@@ -412,6 +412,8 @@ describe('OCPP gateway', () => {
         status: 'Available',
       });
       expect(view.body.last_seen_at).not.toBeNull();
+      const listed = await get(`/api/v1/charge-points?q=${encodeURIComponent(cp.id)}`);
+      expect(listed.body.data).toEqual([view.body]);
 
       const status = await get(`/api/v1/charge-points/${cp.id}/status`);
       expect(status.body).toMatchObject({

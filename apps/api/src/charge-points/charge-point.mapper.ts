@@ -1,7 +1,10 @@
 import type { ChargePoint } from '@csms/domain';
 import type { ChargePointView } from './dto/charge-point.dto';
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+/** A Date from an entity, or a timestamp Postgres already wrote as ISO 8601 text (the list). */
+type Timestamp = Date | string;
+
+const iso = (d: Timestamp | null | undefined) => (d ? (typeof d === 'string' ? d : d.toISOString()) : null);
 
 /** The fields of a charge point its view is made of (the list reads only these). */
 export const CHARGE_POINT_VIEW_FIELDS = [
@@ -25,7 +28,20 @@ export const CHARGE_POINT_VIEW_FIELDS = [
   'updatedAt',
 ] as const satisfies readonly (keyof ChargePoint)[];
 
-export type ChargePointRow = Pick<ChargePoint, (typeof CHARGE_POINT_VIEW_FIELDS)[number]>;
+/** Timestamps the view shows: the list reads them as ISO text, saving a Date parse and format per value. */
+export const CHARGE_POINT_VIEW_TIMESTAMPS = ['lastSeenAt', 'lastBootAt', 'createdAt', 'updatedAt'] as const;
+
+type ViewTimestamp = (typeof CHARGE_POINT_VIEW_TIMESTAMPS)[number];
+
+export type ChargePointRow = Omit<
+  Pick<ChargePoint, (typeof CHARGE_POINT_VIEW_FIELDS)[number]>,
+  ViewTimestamp
+> & {
+  lastSeenAt: Timestamp | null;
+  lastBootAt: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+};
 
 export function toChargePointView(cp: ChargePointRow, node: string | null): ChargePointView {
   return {
@@ -47,8 +63,8 @@ export function toChargePointView(cp: ChargePointRow, node: string | null): Char
     status: cp.status,
     last_seen_at: iso(cp.lastSeenAt),
     last_boot_at: iso(cp.lastBootAt),
-    created_at: cp.createdAt.toISOString(),
-    updated_at: cp.updatedAt.toISOString(),
+    created_at: iso(cp.createdAt)!,
+    updated_at: iso(cp.updatedAt)!,
   };
 }
 

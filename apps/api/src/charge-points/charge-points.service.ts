@@ -7,7 +7,13 @@ import { ChargePoint, ChargePointEvent, Connector, OcppMessage, StatusHistoryEnt
 import { ConnectionRegistry } from '@csms/queues';
 import { ProjectsService } from '../projects/projects.service';
 import { ChargePointHooks } from './charge-point-hooks.service';
-import { CHARGE_POINT_VIEW_FIELDS, ChargePointRow, iso, toChargePointView } from './charge-point.mapper';
+import {
+  CHARGE_POINT_VIEW_FIELDS,
+  CHARGE_POINT_VIEW_TIMESTAMPS,
+  ChargePointRow,
+  iso,
+  toChargePointView,
+} from './charge-point.mapper';
 import {
   ChargerEventQueryDto,
   ChargerEventView,
@@ -324,8 +330,15 @@ function parseFrame(frame: string): unknown {
 /** Newest first; read backwards along `charge_points_org_live_idx` (organization, created_at, id). */
 const LIST_ORDER = 'cp.created_at DESC, cp.id DESC';
 
-/** The columns a charge point view needs, named as the entity's properties. */
-const VIEW_COLUMNS = CHARGE_POINT_VIEW_FIELDS.map((f) => `cp.${snakeCase(f)} AS "${f}"`).join(', ');
+/**
+ * The columns a charge point view needs, named as the entity's properties; the timestamps it shows as
+ * ISO 8601 text in UTC with milliseconds, exactly as `Date.toISOString` writes them.
+ */
+const VIEW_COLUMNS = CHARGE_POINT_VIEW_FIELDS.map((f) =>
+  (CHARGE_POINT_VIEW_TIMESTAMPS as readonly string[]).includes(f)
+    ? `to_char(cp.${snakeCase(f)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${f}"`
+    : `cp.${snakeCase(f)} AS "${f}"`,
+).join(', ');
 
 function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
