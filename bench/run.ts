@@ -25,13 +25,15 @@ interface Args {
   duration: number;
   concurrency: number;
   yardstick: boolean;
+  /** api processes (API_WORKERS, node cluster on one port). */
+  apiWorkers: number;
 }
 
 function parseArgs(argv: string[]): Args {
   const scenario = argv[0] as Scenario;
   if (!['connect', 'steady', 'storm', 'commands', 'rest'].includes(scenario)) {
     throw new Error(
-      'usage: npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S]',
+      'usage: npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S] [--api-workers N]',
     );
   }
   const flag = (name: string, fallback: number) => {
@@ -45,6 +47,7 @@ function parseArgs(argv: string[]): Args {
     duration: flag('duration', 30),
     concurrency: flag('concurrency', 200),
     yardstick: !argv.includes('--no-yardstick') && ['connect', 'steady', 'storm'].includes(scenario),
+    apiWorkers: flag('api-workers', 1),
   };
 }
 
@@ -391,6 +394,7 @@ async function scenarioRest(stack: Stack, args: Args, apiKey: string) {
       },
     },
     errors: result.non2xx + result.errors ? [`non-2xx ${result.non2xx}, errors ${result.errors}`] : [],
+    api_processes: args.apiWorkers,
     api_process: sampler.stop(),
   };
 }
@@ -414,7 +418,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const stack = await startStack();
+  const stack = await startStack({ API_WORKERS: String(args.apiWorkers) });
   try {
     const { apiKey } = await provision(stack, args.chargers);
     const target = { name: 'csms', ocppUrl: stack.ocppUrl, pid: stack.gateway.pid! };
@@ -475,7 +479,7 @@ function print(report: Record<string, any>): void {
   );
   if (ours.api_process)
     console.log(
-      `api: max RSS ${ours.api_process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.api_process.cpuPercent.toFixed(0)}% of a core; ` +
+      `api (${ours.api_processes > 1 ? `${ours.api_processes} workers` : 'one process'}): max RSS ${ours.api_process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.api_process.cpuPercent.toFixed(0)}% of a core; ` +
         `load generator ${ours.api_process.generatorCpuPercent.toFixed(0)}%, Postgres ${ours.api_process.postgresCpuPercent.toFixed(0)}%, ` +
         `machine ${ours.api_process.machineCpuPercent.toFixed(0)}% of ${cpus().length} cores`,
     );

@@ -14,11 +14,39 @@ function rssBytes(pid: number): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
-/** Samples a process's RSS and CPU once a second (Linux /proc). */
+/** The process and its children (the workers of an api started with API_WORKERS > 1). */
+function withChildren(pid: number): number[] {
+  const pids = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) pids.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+/** CPU ticks of each process of the tree, by pid. */
+function treeTicks(pid: number): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const p of withChildren(pid)) {
+    try {
+      ticks.set(p, cpuTicks(p));
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks;
+}
+
+/** Samples the RSS and CPU of a process and its children once a second (Linux /proc). */
 export class ProcessSampler {
   private timer?: NodeJS.Timeout;
   private readonly machine = new MachineSampler();
-  private startTicks = 0;
+  private startTicks = new Map<number, number>();
   private startAt = 0;
   maxRss = 0;
   lastRss = 0;
@@ -26,7 +54,7 @@ export class ProcessSampler {
   constructor(private readonly pid: number) {}
 
   start(): void {
-    this.startTicks = cpuTicks(this.pid);
+    this.startTicks = treeTicks(this.pid);
     this.startAt = performance.now();
     this.machine.begin();
     this.timer = setInterval(() => this.sample(), 1000);
@@ -35,7 +63,13 @@ export class ProcessSampler {
 
   sample(): void {
     try {
-      this.lastRss = rssBytes(this.pid);
+      this.lastRss = withChildren(this.pid).reduce((sum, p) => {
+        try {
+          return sum + rssBytes(p);
+        } catch {
+          return sum;
+        }
+      }, 0);
       this.maxRss = Math.max(this.maxRss, this.lastRss);
     } catch {
       /* process gone */
@@ -56,7 +90,9 @@ export class ProcessSampler {
     let cpuPercent = 0;
     try {
       const seconds = (performance.now() - this.startAt) / 1000;
-      cpuPercent = ((cpuTicks(this.pid) - this.startTicks) / TICKS / seconds) * 100;
+      let ticks = 0;
+      for (const [p, now] of treeTicks(this.pid)) ticks += now - (this.startTicks.get(p) ?? 0);
+      cpuPercent = (ticks / TICKS / seconds) * 100;
     } catch {
       /* process gone */
     }

@@ -89,6 +89,11 @@ export async function ocpp16ChargingSession(ctx: HappyPathContext): Promise<void
   expect(samples.body.total).toBe(3); // begin, 2.5 kWh once, end
   const view = await get(ctx, `/api/v1/charge-points/${cp.id}`);
   expect(view.body).toMatchObject({ vendor: 'Acme', model: 'Volt 22', connected: true });
+  // The list (a prepared statement on the pool) shows the same charge point, twice in a row.
+  for (let i = 0; i < 2; i++) {
+    const listed = await get(ctx, `/api/v1/charge-points?q=${encodeURIComponent(cp.id)}&limit=5`);
+    expect(listed.body).toMatchObject({ total: 1, data: [{ id: cp.id, vendor: 'Acme', connected: true }] });
+  }
 }
 
 /** OCPP 2.0.1: boot, status, authorize, TransactionEvent Started / Updated / Ended, once per seqNo. */

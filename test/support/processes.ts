@@ -21,6 +21,7 @@ export async function freePort(): Promise<number> {
 
 export interface ChildApp {
   port: number;
+  pid: number;
   /** What the process wrote to stdout and stderr. */
   output: () => string;
   /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`). */
@@ -31,20 +32,34 @@ export interface ChildApp {
  * Runs the gateway's own entry point (apps/ocpp-gateway/src/main.ts) as a separate process on the
  * stack's database and queue prefix, as production starts it, and waits until it answers /health.
  */
-export async function spawnGateway(stack: TestStack, env: Env = {}, timeoutMs = 120_000): Promise<ChildApp> {
+export function spawnGateway(stack: TestStack, env: Env = {}, timeoutMs = 120_000): Promise<ChildApp> {
+  return spawnApp('gateway', stack, env, timeoutMs);
+}
+
+/** The api's own entry point (apps/api/src/main.ts) as a separate process, like {@link spawnGateway}. */
+export function spawnApi(stack: TestStack, env: Env = {}, timeoutMs = 120_000): Promise<ChildApp> {
+  return spawnApp('api', stack, env, timeoutMs);
+}
+
+const ENTRY = {
+  gateway: { file: 'apps/ocpp-gateway/src/main.ts', host: 'OCPP_HOST', port: 'OCPP_PORT' },
+  api: { file: 'apps/api/src/main.ts', host: 'API_HOST', port: 'API_PORT' },
+};
+
+async function spawnApp(
+  app: keyof typeof ENTRY,
+  stack: TestStack,
+  env: Env,
+  timeoutMs: number,
+): Promise<ChildApp> {
   const port = await freePort();
+  const entry = ENTRY[app];
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/ocpp-gateway/src/main.ts',
-    ],
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry.file],
     {
       cwd: ROOT,
-      env: { ...process.env, ...stack.env, OCPP_HOST: '127.0.0.1', OCPP_PORT: String(port), ...env },
+      env: { ...process.env, ...stack.env, [entry.host]: '127.0.0.1', [entry.port]: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -61,7 +76,7 @@ export async function spawnGateway(stack: TestStack, env: Env = {}, timeoutMs = 
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${output}`);
+    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}: ${output}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`);
       if (res.ok) break;
@@ -70,9 +85,9 @@ export async function spawnGateway(stack: TestStack, env: Env = {}, timeoutMs = 
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`gateway did not answer /health within ${timeoutMs} ms: ${output}`);
+      throw new Error(`${app} did not answer /health within ${timeoutMs} ms: ${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { port, output: () => output, stop };
+  return { port, pid: child.pid!, output: () => output, stop };
 }

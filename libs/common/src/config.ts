@@ -32,6 +32,8 @@ export interface AppConfig {
     requestTimeoutMs: number;
     /** The longest a client may take to send its request headers and body (Node answers 408 and closes). */
     clientTimeoutMs: number;
+    /** api processes `npm run start:api` runs on the one port (node cluster); 1 = this process alone. */
+    workers: number;
   };
   gateway: {
     host: string;
@@ -232,6 +234,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       corsOrigins: !cors || cors === '*' ? '*' : cors.split(',').map((o) => o.trim()),
       requestTimeoutMs: r.int('API_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
       clientTimeoutMs: r.int('API_CLIENT_TIMEOUT_MS', 60_000, 100, 600_000),
+      workers: r.int('API_WORKERS', 1, 1, 64),
     },
     gateway: {
       host: r.string('OCPP_HOST', '0.0.0.0'),

@@ -6,3 +6,4 @@ export * from './domain.module';
 export * from './naming.strategy';
 export * from './reservation-transitions';
 export * from './embedded-database';
+export * from './prepared';

@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { Clock, Page, PageQueryDto, Problems, page, pageParams } from '@csms/common';
 import { AuthContext, hashChargerPassword } from '@csms/auth';
-import { ChargePoint, ChargePointEvent, Connector, OcppMessage, StatusHistoryEntry } from '@csms/domain';
+import {
+  ChargePoint,
+  ChargePointEvent,
+  Connector,
+  OcppMessage,
+  StatusHistoryEntry,
+  queryPrepared,
+} from '@csms/domain';
 import { ConnectionRegistry } from '@csms/queues';
 import { ProjectsService } from '../projects/projects.service';
 import { ChargePointHooks } from './charge-point-hooks.service';
@@ -88,11 +95,13 @@ export class ChargePointsService {
     const { where, params } = listFilter(auth.orgId, query);
     if (query.connected !== undefined)
       return this.listByConnection(where, params, query, query.connected === 'true');
-    const rows: Array<ChargePointRow & { total: number }> = await this.db.query(
+    const n = params.length;
+    const rows = await queryPrepared<ChargePointRow & { total: number }>(
+      this.db,
       `SELECT ${VIEW_COLUMNS},
          (SELECT count(*)::int FROM charge_points cp WHERE ${where}) AS total
-       FROM charge_points cp WHERE ${where} ORDER BY ${LIST_ORDER} LIMIT ${take} OFFSET ${skip}`,
-      params,
+       FROM charge_points cp WHERE ${where} ORDER BY ${LIST_ORDER} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...params, take, skip],
     );
     // Past the last page there is no row to carry the total: count on its own.
     const total = rows.length
