@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { aChargePoint, uniqueIdentity } from './support/chargers';
 import { RunningApp, TestStack, createTestStack, startApi } from './support/harness';
 import { seedMember } from './support/members';
@@ -52,6 +53,38 @@ describe('charge points, EVSEs, connectors and id tags (REST)', () => {
         gateway_node: null,
         last_seen_at: null,
       });
+    });
+
+    it('keeps the unfiltered total in step with the fleet: concurrent creates, decommissions, bulk SQL', async () => {
+      const org = await signUp(api);
+      const db = api.app.get(DataSource);
+      const created = await Promise.all(Array.from({ length: 6 }, () => aChargePoint(api, org.token)));
+      await as(org.token).delete(`/api/v1/charge-points/${created[0].id}`).expect(204);
+      await as(org.token).delete(`/api/v1/charge-points/${created[1].id}`).expect(204);
+      const counted = async () => {
+        const [{ counter, live }] = await db.query(
+          `SELECT (SELECT live FROM charge_point_counts WHERE organization_id = $1) AS counter,
+                  (SELECT count(*)::int FROM charge_points WHERE organization_id = $1
+                     AND decommissioned_at IS NULL) AS live`,
+          [org.orgId],
+        );
+        const list = await as(org.token).get('/api/v1/charge-points?limit=2');
+        const filtered = await as(org.token).get(
+          '/api/v1/charge-points?limit=2&registration_status=accepted',
+        );
+        return { counter, live, total: list.body.total, filtered: filtered.body.total };
+      };
+      expect(await counted()).toEqual({ counter: 4, live: 4, total: 4, filtered: 4 });
+      // Rows written by SQL in one statement (an import), undone, and removed, are counted by the triggers too.
+      await db.query(
+        `INSERT INTO charge_points (id, organization_id, name, ocpp_version, registration_status, security_profile)
+         SELECT 'bulk-' || g || '-' || $2, $1, 'bulk', 'auto', 'accepted', 1 FROM generate_series(1, 3) g`,
+        [org.orgId, uniqueIdentity().slice(0, 20)],
+      );
+      expect(await counted()).toEqual({ counter: 7, live: 7, total: 7, filtered: 7 });
+      await db.query(`UPDATE charge_points SET decommissioned_at = NULL WHERE id = $1`, [created[0].id]);
+      await db.query(`DELETE FROM charge_points WHERE organization_id = $1 AND name = 'bulk'`, [org.orgId]);
+      expect(await counted()).toEqual({ counter: 5, live: 5, total: 5, filtered: 5 });
     });
 
     it('refuses an identity already taken, even by another organization, with 409', async () => {
