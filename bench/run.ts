@@ -43,7 +43,7 @@ function parseArgs(argv: string[]): Args {
   return {
     scenario,
     chargers: flag('chargers', 1000),
-    rate: flag('rate', scenario === 'commands' ? 50 : 0.3),
+    rate: flag('rate', scenario === 'commands' ? 50 : scenario === 'rest' ? 0 : 0.3),
     duration: flag('duration', 30),
     concurrency: flag('concurrency', 200),
     yardstick: !argv.includes('--no-yardstick') && ['connect', 'steady', 'storm'].includes(scenario),
@@ -381,6 +381,8 @@ async function scenarioRest(stack: Stack, args: Args, apiKey: string) {
     headers: { 'x-api-key': apiKey },
     connections: 50,
     duration: args.duration,
+    // --rate R: R requests/s in all (latency at a given load); without it, as fast as answered.
+    ...(args.rate > 0 ? { overallRate: args.rate } : {}),
   });
   return {
     requests_per_s: result.requests.average,
