@@ -30,6 +30,13 @@ interface MeterRow {
   dedupKey: string;
 }
 
+/**
+ * The samples a session's energy is derived from: the billing register, whole meter, at the outlet or
+ * unspecified. Written out (not a parameter) so that the planner matches `meter_values_register_idx`,
+ * whose predicate it is.
+ */
+const REGISTER_SAMPLE = `measurand = '${BILLING_MEASURAND}' AND phase IS NULL AND (location IS NULL OR location = 'Outlet')`;
+
 interface MeterWrite {
   rows: MeterRow[];
   sessionId: string | null;
@@ -165,8 +172,7 @@ export class MeterValuesService {
          SELECT session_id, value, sampled_at, coalesce(context, '') AS context,
                 lag(value) OVER (PARTITION BY session_id ORDER BY sampled_at, id) AS prev
          FROM meter_values
-         WHERE session_id = ANY($1::varchar[]) AND measurand = $2 AND phase IS NULL
-           AND (location IS NULL OR location = 'Outlet')),
+         WHERE session_id = ANY($1::varchar[]) AND ${REGISTER_SAMPLE}),
        g AS (
          SELECT session_id,
            (array_agg(value ORDER BY (context = 'Transaction.Begin') DESC, sampled_at ASC))[1] AS first,
@@ -188,7 +194,7 @@ export class MeterValuesService {
                    THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS f ORDER BY f),
          updated_at = now()
        FROM agg WHERE s.id = agg.id`,
-      [sessionIds, BILLING_MEASURAND],
+      [sessionIds],
     );
   }
 }

@@ -9,6 +9,11 @@ import { numericTransformer } from './numeric.transformer';
 @Entity('meter_values')
 @Index('meter_values_dedup_uq', ['chargePointId', 'dedupKey'], { unique: true })
 @Index('meter_values_session_idx', ['sessionId', 'sampledAt'])
+/**
+ * Partial, with INCLUDE (value, context): the billing register samples of a session in the order the
+ * session recompute reads them (migration SessionWriteIndexes).
+ */
+@Index('meter_values_register_idx', { synchronize: false })
 export class MeterValue {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
