@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { hash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@csms/common';
 import type { ChargerConnection } from '../ocpp/connections.service';
@@ -28,6 +29,16 @@ interface MeterRow {
   value: number;
   rawValue: string;
   dedupKey: string;
+}
+
+/**
+ * The identity of a sample as a uuid: the MD5 of its key (transaction, EVSE, connector, time, measurand,
+ * phase, location, context), cut at 300 characters as the key was stored before it became a digest, so
+ * it equals `md5(key)::uuid` of the samples stored then.
+ */
+export function dedupDigest(key: string): string {
+  const h = hash('md5', key.slice(0, 300), 'hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /**
@@ -101,18 +112,18 @@ export class MeterValuesService {
       unit: s.unit,
       value: s.value,
       rawValue: s.rawValue,
-      dedupKey: [
-        target.transactionId ?? '',
-        target.evseNumber ?? '',
-        target.connectorNumber ?? '',
-        s.sampledAt.toISOString(),
-        s.measurand,
-        s.phase ?? '',
-        s.location ?? '',
-        s.context ?? '',
-      ]
-        .join('|')
-        .slice(0, 300),
+      dedupKey: dedupDigest(
+        [
+          target.transactionId ?? '',
+          target.evseNumber ?? '',
+          target.connectorNumber ?? '',
+          s.sampledAt.toISOString(),
+          s.measurand,
+          s.phase ?? '',
+          s.location ?? '',
+          s.context ?? '',
+        ].join('|'),
+      ),
     }));
   }
 
@@ -125,8 +136,8 @@ export class MeterValuesService {
          sampled_at, received_at, measurand, phase, location, context, unit, value, raw_value, dedup_key)
        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[],
          $6::timestamptz[], $7::timestamptz[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[],
-         $12::varchar[], $13::numeric[], $14::varchar[], $15::varchar[])
-       ON CONFLICT (charge_point_id, dedup_key) DO NOTHING`,
+         $12::varchar[], $13::numeric[], $14::varchar[], $15::uuid[])
+       ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING`,
       [
         col('organizationId'),
         col('chargePointId'),

@@ -11,6 +11,7 @@ import { ProjectTariffs1795349400000 } from './1795349400000-project-tariffs';
 import { ChargePointListIndex1795353380475 } from './1795353380475-charge-point-list-index';
 import { StatusHistoryRetries1795360320429 } from './1795360320429-status-history-retries';
 import { SessionWriteIndexes1795364054991 } from './1795364054991-session-write-indexes';
+import { MeterDedupDigest1795364321215 } from './1795364321215-meter-dedup-digest';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: Function[] = [
   ChargePointListIndex1795353380475,
   StatusHistoryRetries1795360320429,
   SessionWriteIndexes1795364054991,
+  MeterDedupDigest1795364321215,
 ];
