@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '@csms/common';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
 import { BILLING_MEASURAND, NormalizedSample } from '../ocpp/ocpp-mapper';
+import { PreparedStatements, Statement } from './prepared-statements';
 
 export interface SampleTarget {
   sessionId: string | null;
@@ -13,23 +14,45 @@ export interface SampleTarget {
   connectorNumber: number | null;
 }
 
-interface MeterRow {
-  organizationId: string;
-  chargePointId: string;
-  sessionId: string | null;
-  evseNumber: number | null;
-  connectorNumber: number | null;
-  sampledAt: Date;
-  receivedAt: Date;
-  measurand: string;
-  phase: string | null;
-  location: string | null;
-  context: string | null;
-  unit: string | null;
-  value: number;
-  rawValue: string;
-  dedupKey: string;
+/** Samples as the columns of `meter_values`, one array per column (timestamps as ISO strings). */
+interface MeterColumns {
+  organizationId: string[];
+  chargePointId: string[];
+  sessionId: Array<string | null>;
+  evseNumber: Array<number | null>;
+  connectorNumber: Array<number | null>;
+  sampledAt: string[];
+  receivedAt: string[];
+  measurand: string[];
+  phase: Array<string | null>;
+  location: Array<string | null>;
+  context: Array<string | null>;
+  unit: Array<string | null>;
+  value: string[];
+  rawValue: string[];
+  dedupKey: string[];
 }
+
+const COLUMN_KEYS: Array<keyof MeterColumns> = [
+  'organizationId',
+  'chargePointId',
+  'sessionId',
+  'evseNumber',
+  'connectorNumber',
+  'sampledAt',
+  'receivedAt',
+  'measurand',
+  'phase',
+  'location',
+  'context',
+  'unit',
+  'value',
+  'rawValue',
+  'dedupKey',
+];
+
+const noColumns = (): MeterColumns =>
+  Object.fromEntries(COLUMN_KEYS.map((k) => [k, []])) as unknown as MeterColumns;
 
 /**
  * The identity of a sample as a uuid: the MD5 of its key (transaction, EVSE, connector, time, measurand,
@@ -48,22 +71,95 @@ export function dedupDigest(key: string): string {
  */
 const REGISTER_SAMPLE = `measurand = '${BILLING_MEASURAND}' AND phase IS NULL AND (location IS NULL OR location = 'Outlet')`;
 
+/** $1..$15: the columns. A sample already stored (a retried message) is skipped. */
+const INSERT = `INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number,
+    connector_number, sampled_at, received_at, measurand, phase, location, context, unit, value, raw_value,
+    dedup_key)
+  SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[],
+    $6::timestamptz[], $7::timestamptz[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[],
+    $12::varchar[], $13::numeric[], $14::varchar[], $15::uuid[])
+  ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING`;
+
+/**
+ * Recomputes the sessions `$<sessions>` from their billing-register samples, given as the CTE `r`
+ * (session_id, id, value, sampled_at, context): meter start (the earliest Transaction.Begin reading,
+ * else the earliest), last reading (the latest Transaction.End reading, else the latest), the meter stop
+ * once completed, the energy, and the flags `decreasing_register` (a reading below the one before, in
+ * the order the charger took them) and `meter_stop_below_start`. Flags are only ever added.
+ */
+const recomputeFrom = (registerRows: string, sessions: string) => `
+  r AS (${registerRows}),
+  e AS (
+    SELECT session_id, id, value, sampled_at, coalesce(context, '') AS context,
+           lag(value) OVER (PARTITION BY session_id ORDER BY sampled_at, id) AS prev
+    FROM r),
+  g AS (
+    SELECT session_id,
+      (array_agg(value ORDER BY (context = 'Transaction.Begin') DESC, sampled_at ASC, id ASC))[1] AS first,
+      (array_agg(value ORDER BY (context = 'Transaction.End') DESC, sampled_at DESC, id DESC))[1] AS last,
+      bool_or(prev IS NOT NULL AND value < prev) AS decreasing
+    FROM e GROUP BY session_id),
+  agg AS (
+    SELECT ids.id, g.first, g.last, coalesce(g.decreasing, false) AS decreasing
+    FROM unnest(${sessions}::varchar[]) AS ids(id) LEFT JOIN g ON g.session_id = ids.id)
+  UPDATE charging_sessions s SET
+    meter_start_wh = agg.first,
+    last_meter_wh = agg.last,
+    meter_stop_wh = CASE WHEN s.status = 'completed' THEN agg.last ELSE NULL END,
+    energy_wh = CASE WHEN agg.first IS NULL THEN NULL ELSE greatest(agg.last - agg.first, 0) END,
+    flags = ARRAY(SELECT DISTINCT f FROM unnest(
+      s.flags
+      || CASE WHEN agg.decreasing THEN ARRAY['decreasing_register'] ELSE ARRAY[]::text[] END
+      || CASE WHEN s.status = 'completed' AND agg.last < agg.first
+              THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS f ORDER BY f),
+    updated_at = now()
+  FROM agg WHERE s.id = agg.id`;
+
+const storedRegisterRows = (sessions: string) =>
+  `SELECT session_id, id, value, sampled_at, context FROM meter_values
+   WHERE session_id = ANY(${sessions}::varchar[]) AND ${REGISTER_SAMPLE}`;
+
+const STATEMENTS = {
+  insert: { name: 'meter_values_insert', text: INSERT },
+  recompute: {
+    name: 'meter_values_recompute',
+    text: `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`,
+  },
+  /**
+   * Both in one statement. Its snapshot is taken before the insert, so the samples stored before are
+   * read from the table and the ones it inserts from RETURNING: together, exactly the stored samples once
+   * the statement is done (a sample skipped as already stored is read from the table).
+   */
+  insertAndRecompute: {
+    name: 'meter_values_insert_recompute',
+    text: `WITH ins AS (${INSERT}
+        RETURNING session_id, id, value, sampled_at, context, measurand, phase, location),
+      ${recomputeFrom(
+        `${storedRegisterRows('$16')}
+         UNION ALL
+         SELECT session_id, id, value, sampled_at, context FROM ins
+         WHERE session_id IS NOT NULL AND ${REGISTER_SAMPLE}`,
+        '$16',
+      )}`,
+  },
+} satisfies Record<string, Statement>;
+
 interface MeterWrite {
-  rows: MeterRow[];
+  columns: MeterColumns;
   sessionId: string | null;
 }
 
 /** Stores sampled values once and derives the session's energy from the billing register. */
 @Injectable()
 export class MeterValuesService {
-  /** MeterValues of many chargers written together: one INSERT and one recompute per batch. */
+  /** MeterValues of many chargers written together: one statement (insert and recompute) per batch. */
   private readonly batcher = new WriteBatcher<MeterWrite>((writes) => this.writeBatch(writes), {
     maxBatch: 1000,
     maxConcurrent: 4,
   });
 
   constructor(
-    private readonly db: DataSource,
+    private readonly statements: PreparedStatements,
     private readonly clock: Clock,
   ) {}
 
@@ -76,136 +172,87 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget,
   ): Promise<void> {
-    const rows = this.rowsOf(connection, samples, target);
-    if (rows.length === 0 && !target.sessionId) return Promise.resolve();
-    return this.batcher.add({ rows, sessionId: target.sessionId });
+    if (samples.length === 0 && !target.sessionId) return Promise.resolve();
+    const columns = noColumns();
+    this.addRows(columns, connection, samples, target);
+    return this.batcher.add({ columns, sessionId: target.sessionId });
   }
 
-  /** Inserts the samples; a sample already stored (a retried message) is skipped. */
-  async store(
+  /**
+   * Stores the samples of a session (a sample already stored is skipped) and recomputes it, in one
+   * statement of the transaction of `manager`.
+   */
+  async storeAndRecomputeIn(
+    manager: EntityManager,
     connection: ChargerConnection,
     samples: NormalizedSample[],
-    target: SampleTarget,
-    manager: EntityManager = this.db.manager,
+    target: SampleTarget & { sessionId: string },
   ): Promise<void> {
-    await this.insert(this.rowsOf(connection, samples, target), manager);
-  }
-
-  private rowsOf(
-    connection: ChargerConnection,
-    samples: NormalizedSample[],
-    target: SampleTarget,
-  ): MeterRow[] {
-    const receivedAt = this.clock.now();
-    return samples.map((s) => ({
-      organizationId: connection.organizationId,
-      chargePointId: connection.chargePointId,
-      sessionId: target.sessionId,
-      evseNumber: target.evseNumber,
-      connectorNumber: target.connectorNumber,
-      sampledAt: s.sampledAt,
-      receivedAt,
-      measurand: s.measurand.slice(0, 64),
-      phase: s.phase,
-      location: s.location,
-      context: s.context,
-      unit: s.unit,
-      value: s.value,
-      rawValue: s.rawValue,
-      dedupKey: dedupDigest(
-        [
-          target.transactionId ?? '',
-          target.evseNumber ?? '',
-          target.connectorNumber ?? '',
-          s.sampledAt.toISOString(),
-          s.measurand,
-          s.phase ?? '',
-          s.location ?? '',
-          s.context ?? '',
-        ].join('|'),
-      ),
-    }));
-  }
-
-  /** One INSERT of column arrays (cheap to build and to parse, whatever the number of rows). */
-  private async insert(rows: MeterRow[], manager: EntityManager): Promise<void> {
-    if (rows.length === 0) return;
-    const col = <K extends keyof MeterRow>(k: K) => rows.map((r) => r[k]);
-    await manager.query(
-      `INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number, connector_number,
-         sampled_at, received_at, measurand, phase, location, context, unit, value, raw_value, dedup_key)
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[],
-         $6::timestamptz[], $7::timestamptz[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[],
-         $12::varchar[], $13::numeric[], $14::varchar[], $15::uuid[])
-       ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING`,
-      [
-        col('organizationId'),
-        col('chargePointId'),
-        col('sessionId'),
-        col('evseNumber'),
-        col('connectorNumber'),
-        col('sampledAt'),
-        col('receivedAt'),
-        col('measurand'),
-        col('phase'),
-        col('location'),
-        col('context'),
-        col('unit'),
-        rows.map((r) => String(r.value)),
-        col('rawValue'),
-        col('dedupKey'),
-      ],
+    const columns = noColumns();
+    this.addRows(columns, connection, samples, target);
+    await this.statements.run(
+      STATEMENTS.insertAndRecompute,
+      [...this.values(columns), [target.sessionId]],
+      manager,
     );
-  }
-
-  /** One transaction per batch: the commit (a WAL flush) is what a write costs most. */
-  private async writeBatch(writes: MeterWrite[]): Promise<void> {
-    const sessions = [...new Set(writes.map((w) => w.sessionId).filter((id): id is string => id !== null))];
-    const rows = writes.flatMap((w) => w.rows);
-    if (sessions.length === 0) return this.insert(rows, this.db.manager);
-    await this.db.transaction(async (manager) => {
-      await this.insert(rows, manager);
-      await this.recomputeMany(sessions.sort(), manager);
-    });
   }
 
   /**
    * Recomputes meter start/stop, energy and anomaly flags of a session from its stored billing-register
    * samples, in the order the charger took them, so retries and late offline events land right.
    */
-  recompute(sessionId: string, manager: EntityManager = this.db.manager): Promise<void> {
-    return this.recomputeMany([sessionId], manager);
+  async recompute(sessionId: string, manager?: EntityManager): Promise<void> {
+    await this.statements.run(STATEMENTS.recompute, [[sessionId]], manager);
   }
 
-  private async recomputeMany(sessionIds: string[], manager: EntityManager): Promise<void> {
-    await manager.query(
-      `WITH e AS (
-         SELECT session_id, value, sampled_at, coalesce(context, '') AS context,
-                lag(value) OVER (PARTITION BY session_id ORDER BY sampled_at, id) AS prev
-         FROM meter_values
-         WHERE session_id = ANY($1::varchar[]) AND ${REGISTER_SAMPLE}),
-       g AS (
-         SELECT session_id,
-           (array_agg(value ORDER BY (context = 'Transaction.Begin') DESC, sampled_at ASC))[1] AS first,
-           (array_agg(value ORDER BY (context = 'Transaction.End') DESC, sampled_at DESC))[1] AS last,
-           bool_or(prev IS NOT NULL AND value < prev) AS decreasing
-         FROM e GROUP BY session_id),
-       agg AS (
-         SELECT ids.id, g.first, g.last, coalesce(g.decreasing, false) AS decreasing
-         FROM unnest($1::varchar[]) AS ids(id) LEFT JOIN g ON g.session_id = ids.id)
-       UPDATE charging_sessions s SET
-         meter_start_wh = agg.first,
-         last_meter_wh = agg.last,
-         meter_stop_wh = CASE WHEN s.status = 'completed' THEN agg.last ELSE NULL END,
-         energy_wh = CASE WHEN agg.first IS NULL THEN NULL ELSE greatest(agg.last - agg.first, 0) END,
-         flags = ARRAY(SELECT DISTINCT f FROM unnest(
-           s.flags
-           || CASE WHEN agg.decreasing THEN ARRAY['decreasing_register'] ELSE ARRAY[]::text[] END
-           || CASE WHEN s.status = 'completed' AND agg.last < agg.first
-                   THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS f ORDER BY f),
-         updated_at = now()
-       FROM agg WHERE s.id = agg.id`,
-      [sessionIds],
-    );
+  private addRows(
+    columns: MeterColumns,
+    connection: ChargerConnection,
+    samples: NormalizedSample[],
+    target: SampleTarget,
+  ): void {
+    const receivedAt = this.clock.now().toISOString();
+    const keyHead = `${target.transactionId ?? ''}|${target.evseNumber ?? ''}|${target.connectorNumber ?? ''}|`;
+    for (const s of samples) {
+      const sampledAt = s.sampledAt.toISOString();
+      columns.organizationId.push(connection.organizationId);
+      columns.chargePointId.push(connection.chargePointId);
+      columns.sessionId.push(target.sessionId);
+      columns.evseNumber.push(target.evseNumber);
+      columns.connectorNumber.push(target.connectorNumber);
+      columns.sampledAt.push(sampledAt);
+      columns.receivedAt.push(receivedAt);
+      columns.measurand.push(s.measurand.slice(0, 64));
+      columns.phase.push(s.phase);
+      columns.location.push(s.location);
+      columns.context.push(s.context);
+      columns.unit.push(s.unit);
+      columns.value.push(String(s.value));
+      columns.rawValue.push(s.rawValue);
+      columns.dedupKey.push(
+        dedupDigest(
+          `${keyHead}${sampledAt}|${s.measurand}|${s.phase ?? ''}|${s.location ?? ''}|${s.context ?? ''}`,
+        ),
+      );
+    }
+  }
+
+  private values(columns: MeterColumns): unknown[] {
+    return COLUMN_KEYS.map((k) => columns[k]);
+  }
+
+  /**
+   * One statement per batch, committed on its own: the samples of every message and the recompute of
+   * every session they belong to.
+   */
+  private async writeBatch(writes: MeterWrite[]): Promise<void> {
+    const columns = noColumns();
+    for (const w of writes) for (const k of COLUMN_KEYS) (columns[k] as unknown[]).push(...w.columns[k]);
+    const sessions = [...new Set(writes.map((w) => w.sessionId).filter((id): id is string => id !== null))];
+    if (sessions.length === 0) {
+      if (columns.dedupKey.length > 0) await this.statements.run(STATEMENTS.insert, this.values(columns));
+      return;
+    }
+    await this.statements.run(STATEMENTS.insertAndRecompute, [...this.values(columns), sessions.sort()]);
   }
 }

@@ -121,7 +121,8 @@ export class SessionsService {
         manager,
       });
     }
-    await this.meters.store(
+    await this.meters.storeAndRecomputeIn(
+      manager,
       connection,
       [energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin')],
       {
@@ -130,9 +131,7 @@ export class SessionsService {
         evseNumber: start.connectorId,
         connectorNumber: 1,
       },
-      manager,
     );
-    await this.meters.recompute(session.id, manager);
     await this.useReservation(manager, connection, {
       sessionId: session.id,
       reservationId: start.reservationId,
@@ -198,13 +197,12 @@ export class SessionsService {
       evseNumber: session.evseNumber,
       connectorNumber: session.connectorNumber,
     };
-    await this.meters.store(
+    await this.meters.storeAndRecomputeIn(
+      manager,
       connection,
       [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')],
       target,
-      manager,
     );
-    await this.meters.recompute(session.id, manager);
     if (!stop.idTag) return null;
     return this.auth.authorize(connection.organizationId, stop.idTag, { checkConcurrent: false, manager });
   }
@@ -361,18 +359,12 @@ export class SessionsService {
             newFlags,
           ],
         );
-      await this.meters.store(
-        connection,
-        event.samples,
-        {
-          sessionId: session.id,
-          transactionId: event.transactionId,
-          evseNumber: evse.evse_number,
-          connectorNumber: evse.connector_number,
-        },
-        manager,
-      );
-      await this.meters.recompute(session.id, manager);
+      await this.meters.storeAndRecomputeIn(manager, connection, event.samples, {
+        sessionId: session.id,
+        transactionId: event.transactionId,
+        evseNumber: evse.evse_number,
+        connectorNumber: evse.connector_number,
+      });
       if (event.eventType !== 'Ended') {
         await this.useReservation(manager, connection, {
           sessionId: session.id,
