@@ -34,7 +34,7 @@ export class GatewayModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => loggerParams(config, 'ocpp-gateway'),
         }),
-        DomainModule.forRoot({ customPlans: true }),
+        DomainModule.forRoot(),
         QueuesModule.forRoot('ocpp-gateway', config.mode),
         HealthModule,
         OcppModule,

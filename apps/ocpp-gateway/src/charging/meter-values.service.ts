@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@csms/common';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
 import { BILLING_MEASURAND, NormalizedSample } from '../ocpp/ocpp-mapper';
-import { PreparedStatements, Statement } from './prepared-statements';
 
 export interface SampleTarget {
   sessionId: string | null;
@@ -119,30 +118,22 @@ const storedRegisterRows = (sessions: string) =>
   `SELECT session_id, id, value, sampled_at, context FROM meter_values
    WHERE session_id = ANY(${sessions}::varchar[]) AND ${REGISTER_SAMPLE}`;
 
-const STATEMENTS = {
-  insert: { name: 'meter_values_insert', text: INSERT },
-  recompute: {
-    name: 'meter_values_recompute',
-    text: `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`,
-  },
-  /**
-   * Both in one statement. Its snapshot is taken before the insert, so the samples stored before are
-   * read from the table and the ones it inserts from RETURNING: together, exactly the stored samples once
-   * the statement is done (a sample skipped as already stored is read from the table).
-   */
-  insertAndRecompute: {
-    name: 'meter_values_insert_recompute',
-    text: `WITH ins AS (${INSERT}
-        RETURNING session_id, id, value, sampled_at, context, measurand, phase, location),
-      ${recomputeFrom(
-        `${storedRegisterRows('$16')}
-         UNION ALL
-         SELECT session_id, id, value, sampled_at, context FROM ins
-         WHERE session_id IS NOT NULL AND ${REGISTER_SAMPLE}`,
-        '$16',
-      )}`,
-  },
-} satisfies Record<string, Statement>;
+const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
+
+/**
+ * Insert and recompute in one statement. Its snapshot is taken before the insert, so the samples stored
+ * before are read from the table and the ones it inserts from RETURNING: together, exactly the stored
+ * samples once the statement is done (a sample skipped as already stored is read from the table).
+ */
+const INSERT_AND_RECOMPUTE = `WITH ins AS (${INSERT}
+    RETURNING session_id, id, value, sampled_at, context, measurand, phase, location),
+  ${recomputeFrom(
+    `${storedRegisterRows('$16')}
+     UNION ALL
+     SELECT session_id, id, value, sampled_at, context FROM ins
+     WHERE session_id IS NOT NULL AND ${REGISTER_SAMPLE}`,
+    '$16',
+  )}`;
 
 interface MeterWrite {
   columns: MeterColumns;
@@ -159,7 +150,7 @@ export class MeterValuesService {
   });
 
   constructor(
-    private readonly statements: PreparedStatements,
+    private readonly db: DataSource,
     private readonly clock: Clock,
   ) {}
 
@@ -190,19 +181,15 @@ export class MeterValuesService {
   ): Promise<void> {
     const columns = noColumns();
     this.addRows(columns, connection, samples, target);
-    await this.statements.run(
-      STATEMENTS.insertAndRecompute,
-      [...this.values(columns), [target.sessionId]],
-      manager,
-    );
+    await manager.query(INSERT_AND_RECOMPUTE, [...this.values(columns), [target.sessionId]]);
   }
 
   /**
    * Recomputes meter start/stop, energy and anomaly flags of a session from its stored billing-register
    * samples, in the order the charger took them, so retries and late offline events land right.
    */
-  async recompute(sessionId: string, manager?: EntityManager): Promise<void> {
-    await this.statements.run(STATEMENTS.recompute, [[sessionId]], manager);
+  async recompute(sessionId: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(RECOMPUTE, [[sessionId]]);
   }
 
   private addRows(
@@ -250,9 +237,9 @@ export class MeterValuesService {
     for (const w of writes) for (const k of COLUMN_KEYS) (columns[k] as unknown[]).push(...w.columns[k]);
     const sessions = [...new Set(writes.map((w) => w.sessionId).filter((id): id is string => id !== null))];
     if (sessions.length === 0) {
-      if (columns.dedupKey.length > 0) await this.statements.run(STATEMENTS.insert, this.values(columns));
+      if (columns.dedupKey.length > 0) await this.db.query(INSERT, this.values(columns));
       return;
     }
-    await this.statements.run(STATEMENTS.insertAndRecompute, [...this.values(columns), sessions.sort()]);
+    await this.db.query(INSERT_AND_RECOMPUTE, [...this.values(columns), sessions.sort()]);
   }
 }

@@ -3,7 +3,6 @@ import { AuthorizationService } from '../charging/authorization.service';
 import { ChargePointStateService } from '../charging/charge-point-state.service';
 import { ChargerReportsService } from '../charging/charger-reports.service';
 import { MeterValuesService } from '../charging/meter-values.service';
-import { PreparedStatements } from '../charging/prepared-statements';
 import { SessionsService } from '../charging/sessions.service';
 import { V16_HANDLERS } from '../v16';
 import { V201_HANDLERS } from '../v201';
@@ -28,7 +27,6 @@ import { OcppServerService } from './ocpp-server.service';
     AuthorizationService,
     SessionsService,
     MeterValuesService,
-    PreparedStatements,
     ChargerReportsService,
     ...V16_HANDLERS,
     ...V201_HANDLERS,
