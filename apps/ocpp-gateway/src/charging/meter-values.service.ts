@@ -80,13 +80,18 @@ const INSERT = `INSERT INTO meter_values (organization_id, charge_point_id, sess
   ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING`;
 
 /**
- * Recomputes the sessions `$<sessions>` from their billing-register samples, given as the CTE `r`
- * (session_id, id, value, sampled_at, context): meter start (the earliest Transaction.Begin reading,
- * else the earliest), last reading (the latest Transaction.End reading, else the latest), the meter stop
- * once completed, the energy, and the flags `decreasing_register` (a reading below the one before, in
- * the order the charger took them) and `meter_stop_below_start`. Flags are only ever added.
+ * Recomputes the sessions `sessions` (a varchar[] parameter) from their billing-register samples, given
+ * as the CTE `r` (session_id, id, value, sampled_at, context): meter start (the earliest
+ * Transaction.Begin reading, else the earliest), last reading (the latest Transaction.End reading, else
+ * the latest), the meter stop once completed, the energy, and the flags `decreasing_register` (a reading
+ * below the one before, in the order the charger took them) and `meter_stop_below_start`. Flags are only
+ * ever added. `stops`, when given, is a set of five parameters (session ids, stopped at, received at,
+ * reason, clock skewed): those sessions, if still active, are completed in the same update.
  */
-const recomputeFrom = (registerRows: string, sessions: string) => `
+const recomputeFrom = (registerRows: string, sessions: string, stops?: string[]) => {
+  const stopping = `(agg.stopped_at IS NOT NULL AND s.status = 'active')`;
+  const completed = `(s.status = 'completed' OR ${stopping})`;
+  return `
   r AS (${registerRows}),
   e AS (
     SELECT session_id, id, value, sampled_at, coalesce(context, '') AS context,
@@ -99,20 +104,40 @@ const recomputeFrom = (registerRows: string, sessions: string) => `
       bool_or(prev IS NOT NULL AND value < prev) AS decreasing
     FROM e GROUP BY session_id),
   agg AS (
-    SELECT ids.id, g.first, g.last, coalesce(g.decreasing, false) AS decreasing
-    FROM unnest(${sessions}::varchar[]) AS ids(id) LEFT JOIN g ON g.session_id = ids.id)
+    SELECT ids.id, g.first, g.last, coalesce(g.decreasing, false) AS decreasing,
+      ${
+        stops
+          ? `st.stopped_at, st.received_at AS stop_received_at, st.reason AS stop_reason,
+             coalesce(st.skewed, false) AS stop_skewed`
+          : `NULL::timestamptz AS stopped_at, NULL::timestamptz AS stop_received_at,
+             NULL::varchar AS stop_reason, false AS stop_skewed`
+      }
+    FROM unnest(${sessions}::varchar[]) AS ids(id) LEFT JOIN g ON g.session_id = ids.id
+    ${
+      stops
+        ? `LEFT JOIN unnest(${stops[0]}::varchar[], ${stops[1]}::timestamptz[], ${stops[2]}::timestamptz[],
+             ${stops[3]}::varchar[], ${stops[4]}::boolean[]) AS st(id, stopped_at, received_at, reason, skewed)
+           ON st.id = ids.id`
+        : ''
+    })
   UPDATE charging_sessions s SET
+    status = CASE WHEN ${stopping} THEN 'completed' ELSE s.status END,
+    stopped_at = CASE WHEN ${stopping} THEN agg.stopped_at ELSE s.stopped_at END,
+    stop_received_at = CASE WHEN ${stopping} THEN agg.stop_received_at ELSE s.stop_received_at END,
+    stop_reason = CASE WHEN ${stopping} THEN agg.stop_reason ELSE s.stop_reason END,
     meter_start_wh = agg.first,
     last_meter_wh = agg.last,
-    meter_stop_wh = CASE WHEN s.status = 'completed' THEN agg.last ELSE NULL END,
+    meter_stop_wh = CASE WHEN ${completed} THEN agg.last ELSE NULL END,
     energy_wh = CASE WHEN agg.first IS NULL THEN NULL ELSE greatest(agg.last - agg.first, 0) END,
     flags = ARRAY(SELECT DISTINCT f FROM unnest(
       s.flags
+      || CASE WHEN ${stopping} AND agg.stop_skewed THEN ARRAY['clock_skew'] ELSE ARRAY[]::text[] END
       || CASE WHEN agg.decreasing THEN ARRAY['decreasing_register'] ELSE ARRAY[]::text[] END
-      || CASE WHEN s.status = 'completed' AND agg.last < agg.first
+      || CASE WHEN ${completed} AND agg.last < agg.first
               THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS f ORDER BY f),
     updated_at = now()
   FROM agg WHERE s.id = agg.id`;
+};
 
 const storedRegisterRows = (sessions: string) =>
   `SELECT session_id, id, value, sampled_at, context FROM meter_values
@@ -133,12 +158,25 @@ const INSERT_AND_RECOMPUTE = `WITH ins AS (${INSERT}
      SELECT session_id, id, value, sampled_at, context FROM ins
      WHERE session_id IS NOT NULL AND ${REGISTER_SAMPLE}`,
     '$16',
+    ['$17', '$18', '$19', '$20', '$21'],
   )}`;
+
+/** A 1.6 StopTransaction's completion of its session. */
+export interface SessionStop {
+  stoppedAt: Date;
+  receivedAt: Date;
+  reason: string | null;
+  /** The charger's clock is off: the session is flagged `clock_skew`. */
+  clockSkew: boolean;
+}
 
 interface MeterWrite {
   columns: MeterColumns;
   sessionId: string | null;
+  stop?: SessionStop;
 }
+
+const noStops = () => [[], [], [], [], []];
 
 /** Stores sampled values once and derives the session's energy from the billing register. */
 @Injectable()
@@ -170,6 +208,22 @@ export class MeterValuesService {
   }
 
   /**
+   * A 1.6 StopTransaction of a known session: its final readings, the recompute and the completion of the
+   * session (if still active) in the same statement, batched like MeterValues. The session is never
+   * seen completed without its final readings, and a retried stop changes nothing more.
+   */
+  storeAndComplete(
+    connection: ChargerConnection,
+    samples: NormalizedSample[],
+    target: SampleTarget & { sessionId: string },
+    stop: SessionStop,
+  ): Promise<void> {
+    const columns = noColumns();
+    this.addRows(columns, connection, samples, target);
+    return this.batcher.add({ columns, sessionId: target.sessionId, stop });
+  }
+
+  /**
    * Stores the samples of a session (a sample already stored is skipped) and recomputes it, in one
    * statement of the transaction of `manager`.
    */
@@ -181,7 +235,7 @@ export class MeterValuesService {
   ): Promise<void> {
     const columns = noColumns();
     this.addRows(columns, connection, samples, target);
-    await manager.query(INSERT_AND_RECOMPUTE, [...this.values(columns), [target.sessionId]]);
+    await manager.query(INSERT_AND_RECOMPUTE, [...this.values(columns), [target.sessionId], ...noStops()]);
   }
 
   /**
@@ -229,8 +283,8 @@ export class MeterValuesService {
   }
 
   /**
-   * One statement per batch, committed on its own: the samples of every message and the recompute of
-   * every session they belong to.
+   * One statement per batch, committed on its own: the samples of every message, the recompute of every
+   * session they belong to and the completion of the sessions stopped.
    */
   private async writeBatch(writes: MeterWrite[]): Promise<void> {
     const columns = noColumns();
@@ -240,6 +294,18 @@ export class MeterValuesService {
       if (columns.dedupKey.length > 0) await this.db.query(INSERT, this.values(columns));
       return;
     }
-    await this.db.query(INSERT_AND_RECOMPUTE, [...this.values(columns), sessions.sort()]);
+    const stops = new Map<string, SessionStop>();
+    for (const w of writes)
+      if (w.stop && w.sessionId && !stops.has(w.sessionId)) stops.set(w.sessionId, w.stop);
+    const stopped = [...stops.values()];
+    await this.db.query(INSERT_AND_RECOMPUTE, [
+      ...this.values(columns),
+      sessions.sort(),
+      [...stops.keys()],
+      stopped.map((st) => st.stoppedAt.toISOString()),
+      stopped.map((st) => st.receivedAt.toISOString()),
+      stopped.map((st) => st.reason),
+      stopped.map((st) => st.clockSkew),
+    ]);
   }
 }

@@ -73,26 +73,48 @@ export class SessionsService {
     start: Start16,
   ): Promise<{ transactionId: number; authorization: Authorization }> {
     // One transaction: one commit (the expensive part of a write) per StartTransaction.
-    return this.db.transaction((manager) => this.start16In(manager, connection, start));
+    const started = await this.db.transaction((manager) => this.start16In(manager, connection, start));
+    // The charger's MeterValues name this transaction next: its session is known without a lookup.
+    this.remember(connection, String(started.transactionId), started.sessionId);
+    return { transactionId: started.transactionId, authorization: started.authorization };
   }
 
   private async start16In(
     manager: EntityManager,
     connection: ChargerConnection,
     start: Start16,
-  ): Promise<{ transactionId: number; authorization: Authorization }> {
+  ): Promise<{ transactionId: number; sessionId: string; authorization: Authorization }> {
     const receivedAt = this.clock.now();
     await this.closeSuperseded(manager, connection, start.connectorId, start.timestamp);
     const authorization = await this.auth.authorize(connection.organizationId, start.idTag, { manager });
     const flags = isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [];
+    const begin = energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin');
+    // The new session with its Transaction.Begin reading in one statement. It is the session's only
+    // reading, so the recompute would give meter start = last reading = the reading, energy 0: they are
+    // written directly. The reading's dedup key is the digest of MeterValuesService.dedupDigest, made in
+    // SQL because the transaction id is drawn there; a retried start stores the reading again through
+    // MeterValuesService and must find it.
     const inserted: Array<{ id: string; ocpp_transaction_id: number }> = await manager.query(
-      `WITH n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx)
-       INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
-         ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
-         started_at, start_received_at, flags)
-       SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4, 1, $5, NULL, $6, 'active', $7, $8, $9::text[] FROM n
-       ON CONFLICT DO NOTHING
-       RETURNING id, ocpp_transaction_id`,
+      `WITH n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx),
+       s AS (
+         INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+           ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
+           started_at, start_received_at, flags, meter_start_wh, last_meter_wh, energy_wh)
+         SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4::int, 1, $5, NULL, $6, 'active', $7, $8, $9::text[],
+           $10::numeric, $10::numeric, 0 FROM n
+         ON CONFLICT DO NOTHING
+         RETURNING id, ocpp_transaction_id),
+       m AS (
+         INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number,
+           connector_number, sampled_at, received_at, measurand, phase, location, context, unit, value,
+           raw_value, dedup_key)
+         SELECT $2, $3, s.id, $4::int, 1, $7, $8, '${BILLING_MEASURAND}', NULL, NULL, 'Transaction.Begin',
+           'Wh', $10::numeric, $11,
+           md5(s.ocpp_transaction_id::text || '|' || $4::int::text || '|1|' || $12::text
+               || '|${BILLING_MEASURAND}|||Transaction.Begin')::uuid
+         FROM s
+         ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
+       SELECT id, ocpp_transaction_id FROM s`,
       [
         newId('sess'),
         connection.organizationId,
@@ -103,6 +125,9 @@ export class SessionsService {
         start.timestamp,
         receivedAt,
         flags,
+        String(begin.value),
+        begin.rawValue,
+        begin.sampledAt.toISOString(),
       ],
     );
     let session = inserted[0];
@@ -120,91 +145,99 @@ export class SessionsService {
         exceptSessionId: session.id,
         manager,
       });
-    }
-    await this.meters.storeAndRecomputeIn(
-      manager,
-      connection,
-      [energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin')],
-      {
+      await this.meters.storeAndRecomputeIn(manager, connection, [begin], {
         sessionId: session.id,
         transactionId: String(session.ocpp_transaction_id),
         evseNumber: start.connectorId,
         connectorNumber: 1,
-      },
-    );
+      });
+    }
     await this.useReservation(manager, connection, {
       sessionId: session.id,
       reservationId: start.reservationId,
       connectorId: start.connectorId,
       idTag: start.idTag,
     });
-    return { transactionId: session.ocpp_transaction_id, authorization: result };
+    return { transactionId: session.ocpp_transaction_id, sessionId: session.id, authorization: result };
   }
 
+  /**
+   * A 1.6 StopTransaction. For a known session, its final readings, the recompute and the completion are
+   * one statement, batched with the MeterValues of other chargers (a retried stop stores nothing twice and
+   * completes nothing again); a stop for an unknown transaction is recorded as a completed session to
+   * review.
+   */
   async stop16(connection: ChargerConnection, stop: Stop16): Promise<Authorization | null> {
-    return this.db.transaction((manager) => this.stop16In(manager, connection, stop));
+    const receivedAt = this.clock.now();
+    const skewed = isClockSkewed(stop.timestamp, receivedAt);
+    const transactionId = String(stop.transactionId);
+    const samples = [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')];
+    const [session]: Array<{ id: string; evse_number: number | null; connector_number: number | null }> =
+      await this.db.query(
+        `SELECT id, evse_number, connector_number FROM charging_sessions
+         WHERE charge_point_id = $1 AND transaction_id = $2`,
+        [connection.chargePointId, transactionId],
+      );
+    if (session) {
+      await this.meters.storeAndComplete(
+        connection,
+        samples,
+        {
+          sessionId: session.id,
+          transactionId,
+          evseNumber: session.evse_number,
+          connectorNumber: session.connector_number,
+        },
+        { stoppedAt: stop.timestamp, receivedAt, reason: stop.reason, clockSkew: skewed },
+      );
+    } else {
+      await this.db.transaction((manager) =>
+        this.recordUnknownStop16(manager, connection, stop, samples, receivedAt, skewed),
+      );
+    }
+    if (!stop.idTag) return null;
+    return this.auth.authorize(connection.organizationId, stop.idTag, { checkConcurrent: false });
   }
 
-  private async stop16In(
+  private async recordUnknownStop16(
     manager: EntityManager,
     connection: ChargerConnection,
     stop: Stop16,
-  ): Promise<Authorization | null> {
-    const receivedAt = this.clock.now();
-    const repo = manager.getRepository(ChargingSession);
-    let session = await repo.findOneBy({
-      chargePointId: connection.chargePointId,
-      transactionId: String(stop.transactionId),
-    });
-    const skewed = isClockSkewed(stop.timestamp, receivedAt);
-    if (!session) {
-      this.logger.warn(
-        { chargePointId: connection.chargePointId, transactionId: stop.transactionId },
-        'StopTransaction for an unknown transaction, recorded for review',
-      );
-      const transactionId = `unknown:${stop.transactionId}`;
-      await manager.query(
-        `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
-           id_tag, status, stopped_at, stop_received_at, stop_reason, flags)
-         VALUES ($1, $2, $3, '1.6', $4, $5, 'completed', $6, $7, $8, $9::text[])
-         ON CONFLICT DO NOTHING`,
-        [
-          newId('sess'),
-          connection.organizationId,
-          connection.chargePointId,
-          transactionId,
-          stop.idTag,
-          stop.timestamp,
-          receivedAt,
-          stop.reason,
-          ['unknown_transaction', ...(skewed ? ['clock_skew'] : [])],
-        ],
-      );
-      session = await repo.findOneByOrFail({ chargePointId: connection.chargePointId, transactionId });
-    } else {
-      await manager.query(
-        `UPDATE charging_sessions SET status = 'completed', stopped_at = $2, stop_received_at = $3,
-           stop_reason = $4,
-           flags = CASE WHEN $5 AND NOT ('clock_skew' = ANY(flags)) THEN flags || ARRAY['clock_skew'] ELSE flags END,
-           updated_at = now()
-         WHERE id = $1 AND status = 'active'`,
-        [session.id, stop.timestamp, receivedAt, stop.reason, skewed],
-      );
-    }
-    const target = {
+    samples: NormalizedSample[],
+    receivedAt: Date,
+    skewed: boolean,
+  ): Promise<void> {
+    this.logger.warn(
+      { chargePointId: connection.chargePointId, transactionId: stop.transactionId },
+      'StopTransaction for an unknown transaction, recorded for review',
+    );
+    const transactionId = `unknown:${stop.transactionId}`;
+    await manager.query(
+      `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+         id_tag, status, stopped_at, stop_received_at, stop_reason, flags)
+       VALUES ($1, $2, $3, '1.6', $4, $5, 'completed', $6, $7, $8, $9::text[])
+       ON CONFLICT DO NOTHING`,
+      [
+        newId('sess'),
+        connection.organizationId,
+        connection.chargePointId,
+        transactionId,
+        stop.idTag,
+        stop.timestamp,
+        receivedAt,
+        stop.reason,
+        ['unknown_transaction', ...(skewed ? ['clock_skew'] : [])],
+      ],
+    );
+    const session = await manager
+      .getRepository(ChargingSession)
+      .findOneByOrFail({ chargePointId: connection.chargePointId, transactionId });
+    await this.meters.storeAndRecomputeIn(manager, connection, samples, {
       sessionId: session.id,
       transactionId: session.transactionId,
       evseNumber: session.evseNumber,
       connectorNumber: session.connectorNumber,
-    };
-    await this.meters.storeAndRecomputeIn(
-      manager,
-      connection,
-      [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')],
-      target,
-    );
-    if (!stop.idTag) return null;
-    return this.auth.authorize(connection.organizationId, stop.idTag, { checkConcurrent: false, manager });
+    });
   }
 
   /**
@@ -251,9 +284,13 @@ export class SessionsService {
     if (known) return known;
     const session = await this.sessionOfTransaction(connection, transactionId);
     if (!session) return null;
-    if (!connection.sessionIds || connection.sessionIds.size >= 16) connection.sessionIds = new Map();
-    connection.sessionIds.set(transactionId, session.id);
+    this.remember(connection, transactionId, session.id);
     return session.id;
+  }
+
+  private remember(connection: ChargerConnection, transactionId: string, sessionId: string): void {
+    if (!connection.sessionIds || connection.sessionIds.size >= 16) connection.sessionIds = new Map();
+    connection.sessionIds.set(transactionId, sessionId);
   }
 
   /** The open session on an EVSE (2.0.1 MeterValues carry no transaction id). */
