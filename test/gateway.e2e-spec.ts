@@ -6,6 +6,7 @@ import { RPCClient } from 'ocpp-rpc';
 import { DataSource } from 'typeorm';
 import { MeterDedupDigest1795364321215 } from '../libs/domain/src/migrations/1795364321215-meter-dedup-digest';
 import { ConnectionRegistry } from '@csms/queues';
+import { ChargePointStateService } from '../apps/ocpp-gateway/src/charging/charge-point-state.service';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
 import { MESSAGE_LOG_LIMIT, MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
@@ -458,6 +459,38 @@ describe('OCPP gateway', () => {
       expect(history.body.total).toBe(3);
       const charging = history.body.data.filter((h: { status: string }) => h.status === 'Charging');
       expect(charging).toHaveLength(2);
+    });
+
+    it('writes status reports of one connector that arrive together as if one after the other', async () => {
+      const cp = await aChargePoint(api, owner.token, { ocpp_version: '1.6' });
+      const connection = { organizationId: owner.orgId, chargePointId: cp.id } as ChargerConnection;
+      const t0 = Date.now() - 60_000;
+      const report = (status: string, s: number) => ({
+        evseNumber: 1,
+        connectorNumber: 1,
+        status,
+        errorCode: 'NoError',
+        info: null,
+        vendorErrorCode: null,
+        timestamp: new Date(t0 + s * 1000),
+      });
+      const state = gateway.app.get(ChargePointStateService);
+      // Added in the same turn of the event loop: one batch, one statement. The latest report arrives
+      // first; an older one and a repeated one follow.
+      await Promise.all([
+        state.status(connection, report('Charging', 20)),
+        state.status(connection, report('Preparing', 10)),
+        state.status(connection, report('Charging', 20)),
+      ]);
+      const status = await get(`/api/v1/charge-points/${cp.id}/status`);
+      expect(status.body.evses).toEqual([
+        { evse_id: 1, connectors: [expect.objectContaining({ connector_id: 1, status: 'Charging' })] },
+      ]);
+      const history = await get(`/api/v1/charge-points/${cp.id}/status-history?limit=10`);
+      expect(history.body.data.map((h: { status: string }) => h.status).sort()).toEqual([
+        'Charging',
+        'Preparing',
+      ]);
     });
 
     it('recomputes the session from stored and new readings when MeterValues arrive late, out of order or again', async () => {
