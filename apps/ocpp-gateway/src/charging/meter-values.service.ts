@@ -13,15 +13,19 @@ export interface SampleTarget {
   connectorNumber: number | null;
 }
 
-/** Samples as the columns of `meter_values`, one array per column (timestamps as ISO strings). */
-interface MeterColumns {
+/**
+ * The MeterValues of a batch as statement parameters: the fields of each message once, and each sample
+ * with the position (from 1) of its message. Timestamps as ISO strings.
+ */
+interface MeterBatch {
   organizationId: string[];
   chargePointId: string[];
   sessionId: Array<string | null>;
   evseNumber: Array<number | null>;
   connectorNumber: Array<number | null>;
-  sampledAt: string[];
   receivedAt: string[];
+  message: number[];
+  sampledAt: string[];
   measurand: string[];
   phase: Array<string | null>;
   location: Array<string | null>;
@@ -32,14 +36,15 @@ interface MeterColumns {
   dedupKey: string[];
 }
 
-const COLUMN_KEYS: Array<keyof MeterColumns> = [
+const BATCH_KEYS: Array<keyof MeterBatch> = [
   'organizationId',
   'chargePointId',
   'sessionId',
   'evseNumber',
   'connectorNumber',
-  'sampledAt',
   'receivedAt',
+  'message',
+  'sampledAt',
   'measurand',
   'phase',
   'location',
@@ -50,8 +55,33 @@ const COLUMN_KEYS: Array<keyof MeterColumns> = [
   'dedupKey',
 ];
 
-const noColumns = (): MeterColumns =>
-  Object.fromEntries(COLUMN_KEYS.map((k) => [k, []])) as unknown as MeterColumns;
+const newBatch = (): MeterBatch =>
+  Object.fromEntries(BATCH_KEYS.map((k) => [k, []])) as unknown as MeterBatch;
+
+/** The samples of one message, as columns. */
+interface MessageSamples {
+  sampledAt: string[];
+  measurand: string[];
+  phase: Array<string | null>;
+  location: Array<string | null>;
+  context: Array<string | null>;
+  unit: Array<string | null>;
+  value: string[];
+  rawValue: string[];
+  dedupKey: string[];
+}
+
+const SAMPLE_KEYS: Array<keyof MessageSamples> = [
+  'sampledAt',
+  'measurand',
+  'phase',
+  'location',
+  'context',
+  'unit',
+  'value',
+  'rawValue',
+  'dedupKey',
+];
 
 /**
  * The identity of a sample as a uuid: the MD5 of its key (transaction, EVSE, connector, time, measurand,
@@ -70,13 +100,23 @@ export function dedupDigest(key: string): string {
  */
 const REGISTER_SAMPLE = `measurand = '${BILLING_MEASURAND}' AND phase IS NULL AND (location IS NULL OR location = 'Outlet')`;
 
-/** $1..$15: the columns. A sample already stored (a retried message) is skipped. */
+/**
+ * $1..$16: a MeterBatch (messages $1..$6, samples $7..$16), inserted in the order of the samples. A
+ * sample already stored (a retried message) is skipped.
+ */
 const INSERT = `INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number,
     connector_number, sampled_at, received_at, measurand, phase, location, context, unit, value, raw_value,
     dedup_key)
-  SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[],
-    $6::timestamptz[], $7::timestamptz[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[],
-    $12::varchar[], $13::numeric[], $14::varchar[], $15::uuid[])
+  SELECT m.organization_id, m.charge_point_id, m.session_id, m.evse_number, m.connector_number, v.sampled_at,
+    m.received_at, v.measurand, v.phase, v.location, v.context, v.unit, v.value, v.raw_value, v.dedup_key
+  FROM unnest($7::int[], $8::timestamptz[], $9::varchar[], $10::varchar[], $11::varchar[], $12::varchar[],
+      $13::varchar[], $14::numeric[], $15::varchar[], $16::uuid[]) WITH ORDINALITY
+      AS v(message, sampled_at, measurand, phase, location, context, unit, value, raw_value, dedup_key, n)
+    JOIN unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::timestamptz[])
+      WITH ORDINALITY AS m(organization_id, charge_point_id, session_id, evse_number, connector_number,
+        received_at, n)
+    ON m.n = v.message
+  ORDER BY v.n
   ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING`;
 
 /**
@@ -153,12 +193,12 @@ const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
 const INSERT_AND_RECOMPUTE = `WITH ins AS (${INSERT}
     RETURNING session_id, id, value, sampled_at, context, measurand, phase, location),
   ${recomputeFrom(
-    `${storedRegisterRows('$16')}
+    `${storedRegisterRows('$17')}
      UNION ALL
      SELECT session_id, id, value, sampled_at, context FROM ins
      WHERE session_id IS NOT NULL AND ${REGISTER_SAMPLE}`,
-    '$16',
-    ['$17', '$18', '$19', '$20', '$21'],
+    '$17',
+    ['$18', '$19', '$20', '$21', '$22'],
   )}`;
 
 /** A 1.6 StopTransaction's completion of its session. */
@@ -170,9 +210,13 @@ export interface SessionStop {
   clockSkew: boolean;
 }
 
+/** One message: where its samples belong, and the samples. */
 interface MeterWrite {
-  columns: MeterColumns;
-  sessionId: string | null;
+  organizationId: string;
+  chargePointId: string;
+  target: SampleTarget;
+  receivedAt: string;
+  samples: MessageSamples;
   stop?: SessionStop;
 }
 
@@ -202,9 +246,7 @@ export class MeterValuesService {
     target: SampleTarget,
   ): Promise<void> {
     if (samples.length === 0 && !target.sessionId) return Promise.resolve();
-    const columns = noColumns();
-    this.addRows(columns, connection, samples, target);
-    return this.batcher.add({ columns, sessionId: target.sessionId });
+    return this.batcher.add(this.writeOf(connection, samples, target));
   }
 
   /**
@@ -218,9 +260,7 @@ export class MeterValuesService {
     target: SampleTarget & { sessionId: string },
     stop: SessionStop,
   ): Promise<void> {
-    const columns = noColumns();
-    this.addRows(columns, connection, samples, target);
-    return this.batcher.add({ columns, sessionId: target.sessionId, stop });
+    return this.batcher.add({ ...this.writeOf(connection, samples, target), stop });
   }
 
   /**
@@ -233,9 +273,8 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget & { sessionId: string },
   ): Promise<void> {
-    const columns = noColumns();
-    this.addRows(columns, connection, samples, target);
-    await manager.query(INSERT_AND_RECOMPUTE, [...this.values(columns), [target.sessionId], ...noStops()]);
+    const batch = this.batchOf([this.writeOf(connection, samples, target)]);
+    await manager.query(INSERT_AND_RECOMPUTE, [...this.values(batch), [target.sessionId], ...noStops()]);
   }
 
   /**
@@ -246,23 +285,16 @@ export class MeterValuesService {
     await manager.query(RECOMPUTE, [[sessionId]]);
   }
 
-  private addRows(
-    columns: MeterColumns,
+  private writeOf(
     connection: ChargerConnection,
     samples: NormalizedSample[],
     target: SampleTarget,
-  ): void {
-    const receivedAt = this.clock.now().toISOString();
+  ): MeterWrite {
+    const columns = Object.fromEntries(SAMPLE_KEYS.map((k) => [k, []])) as unknown as MessageSamples;
     const keyHead = `${target.transactionId ?? ''}|${target.evseNumber ?? ''}|${target.connectorNumber ?? ''}|`;
     for (const s of samples) {
       const sampledAt = s.sampledAt.toISOString();
-      columns.organizationId.push(connection.organizationId);
-      columns.chargePointId.push(connection.chargePointId);
-      columns.sessionId.push(target.sessionId);
-      columns.evseNumber.push(target.evseNumber);
-      columns.connectorNumber.push(target.connectorNumber);
       columns.sampledAt.push(sampledAt);
-      columns.receivedAt.push(receivedAt);
       columns.measurand.push(s.measurand.slice(0, 64));
       columns.phase.push(s.phase);
       columns.location.push(s.location);
@@ -276,10 +308,35 @@ export class MeterValuesService {
         ),
       );
     }
+    return {
+      organizationId: connection.organizationId,
+      chargePointId: connection.chargePointId,
+      target,
+      receivedAt: this.clock.now().toISOString(),
+      samples: columns,
+    };
   }
 
-  private values(columns: MeterColumns): unknown[] {
-    return COLUMN_KEYS.map((k) => columns[k]);
+  private batchOf(writes: MeterWrite[]): MeterBatch {
+    const batch = newBatch();
+    writes.forEach((w, i) => {
+      batch.organizationId.push(w.organizationId);
+      batch.chargePointId.push(w.chargePointId);
+      batch.sessionId.push(w.target.sessionId);
+      batch.evseNumber.push(w.target.evseNumber);
+      batch.connectorNumber.push(w.target.connectorNumber);
+      batch.receivedAt.push(w.receivedAt);
+      for (let k = 0; k < w.samples.sampledAt.length; k++) batch.message.push(i + 1);
+      for (const key of SAMPLE_KEYS) {
+        const into = batch[key] as unknown[];
+        for (const v of w.samples[key]) into.push(v);
+      }
+    });
+    return batch;
+  }
+
+  private values(batch: MeterBatch): unknown[] {
+    return BATCH_KEYS.map((k) => batch[k]);
   }
 
   /**
@@ -287,19 +344,22 @@ export class MeterValuesService {
    * session they belong to and the completion of the sessions stopped.
    */
   private async writeBatch(writes: MeterWrite[]): Promise<void> {
-    const columns = noColumns();
-    for (const w of writes) for (const k of COLUMN_KEYS) (columns[k] as unknown[]).push(...w.columns[k]);
-    const sessions = [...new Set(writes.map((w) => w.sessionId).filter((id): id is string => id !== null))];
+    const batch = this.batchOf(writes);
+    const sessions = [
+      ...new Set(writes.map((w) => w.target.sessionId).filter((id): id is string => id !== null)),
+    ];
     if (sessions.length === 0) {
-      if (columns.dedupKey.length > 0) await this.db.query(INSERT, this.values(columns));
+      if (batch.dedupKey.length > 0) await this.db.query(INSERT, this.values(batch));
       return;
     }
     const stops = new Map<string, SessionStop>();
-    for (const w of writes)
-      if (w.stop && w.sessionId && !stops.has(w.sessionId)) stops.set(w.sessionId, w.stop);
+    for (const w of writes) {
+      const id = w.target.sessionId;
+      if (w.stop && id && !stops.has(id)) stops.set(id, w.stop);
+    }
     const stopped = [...stops.values()];
     await this.db.query(INSERT_AND_RECOMPUTE, [
-      ...this.values(columns),
+      ...this.values(batch),
       sessions.sort(),
       [...stops.keys()],
       stopped.map((st) => st.stoppedAt.toISOString()),
