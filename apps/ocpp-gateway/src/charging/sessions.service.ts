@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock, newId } from '@csms/common';
 import { ChargingSession, ReservationTransitions } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
-import { BILLING_MEASURAND, NormalizedSample, isClockSkewed } from '../ocpp/ocpp-mapper';
+import { BILLING_MEASURAND, NormalizedSample, isClockSkewed, normalizeIdTag } from '../ocpp/ocpp-mapper';
 import { Authorization, AuthorizationService } from './authorization.service';
 import { MeterValuesService } from './meter-values.service';
 
@@ -85,23 +85,42 @@ export class SessionsService {
     start: Start16,
   ): Promise<{ transactionId: number; sessionId: string; authorization: Authorization }> {
     const receivedAt = this.clock.now();
-    await this.closeSuperseded(manager, connection, start.connectorId, start.timestamp);
-    const authorization = await this.auth.authorize(connection.organizationId, start.idTag, { manager });
     const flags = isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [];
     const begin = energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin');
-    // The new session with its Transaction.Begin reading in one statement. It is the session's only
-    // reading, so the recompute would give meter start = last reading = the reading, energy 0: they are
-    // written directly. The reading's dedup key is the digest of MeterValuesService.dedupDigest, made in
-    // SQL because the transaction id is drawn there; a retried start stores the reading again through
-    // MeterValuesService and must find it.
-    const inserted: Array<{ id: string; ocpp_transaction_id: number }> = await manager.query(
-      `WITH n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx),
+    // One statement: the sessions this start supersedes are closed (as closeSuperseded does), the id tag
+    // is read for the authorization (its open sessions counted without those just closed), and the new
+    // session is inserted with its Transaction.Begin reading. That reading is the session's only one, so
+    // the recompute would give meter start = last reading = the reading and energy 0: they are written
+    // directly. The reading's dedup key is MeterValuesService's dedupDigest, made in SQL because the
+    // transaction id is drawn there (a retried start stores the reading again through MeterValuesService
+    // and must find it).
+    const [row]: Array<{
+      superseded: string[] | null;
+      tag_id: string | null;
+      tag_status: string | null;
+      tag_expires_at: Date | null;
+      tag_busy: boolean | null;
+      id: string | null;
+      ocpp_transaction_id: number | null;
+    }> = await manager.query(
+      `WITH sup AS (
+         UPDATE charging_sessions SET status = 'completed', flags = array_append(flags, 'superseded'),
+           stop_received_at = $8, updated_at = now()
+         WHERE charge_point_id = $3 AND evse_number = $4::int AND status = 'active' AND started_at < $7
+         RETURNING id),
+       tag AS (
+         SELECT t.id, t.status, t.expires_at,
+           EXISTS (SELECT 1 FROM charging_sessions x
+                   WHERE x.organization_id = $2 AND lower(x.id_tag) = $6 AND x.status = 'active'
+                     AND x.id NOT IN (SELECT id FROM sup)) AS busy
+         FROM id_tags t WHERE t.organization_id = $2 AND t.value_normalized = $6),
+       n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx),
        s AS (
          INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
            ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
            started_at, start_received_at, flags, meter_start_wh, last_meter_wh, energy_wh)
-         SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4::int, 1, $5, NULL, $6, 'active', $7, $8, $9::text[],
-           $10::numeric, $10::numeric, 0 FROM n
+         SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4::int, 1, $5, NULL, (SELECT id FROM tag), 'active',
+           $7, $8, $9::text[], $10::numeric, $10::numeric, 0 FROM n
          ON CONFLICT DO NOTHING
          RETURNING id, ocpp_transaction_id),
        m AS (
@@ -114,14 +133,16 @@ export class SessionsService {
                || '|${BILLING_MEASURAND}|||Transaction.Begin')::uuid
          FROM s
          ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
-       SELECT id, ocpp_transaction_id FROM s`,
+       SELECT (SELECT array_agg(id) FROM sup) AS superseded, tag.id AS tag_id, tag.status AS tag_status,
+         tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id, s.ocpp_transaction_id
+       FROM (SELECT 1) AS one LEFT JOIN tag ON true LEFT JOIN s ON true`,
       [
         newId('sess'),
         connection.organizationId,
         connection.chargePointId,
         start.connectorId,
         start.idTag,
-        authorization.idTagId,
+        normalizeIdTag(start.idTag),
         start.timestamp,
         receivedAt,
         flags,
@@ -130,6 +151,13 @@ export class SessionsService {
         begin.sampledAt.toISOString(),
       ],
     );
+    await this.superseded(manager, connection, row.superseded ?? []);
+    const authorization = this.auth.decide(
+      row.tag_id === null
+        ? undefined
+        : { id: row.tag_id, status: row.tag_status!, expires_at: row.tag_expires_at, busy: row.tag_busy! },
+    );
+    const inserted = row.id === null ? [] : [{ id: row.id, ocpp_transaction_id: row.ocpp_transaction_id! }];
     let session = inserted[0];
     let result = authorization;
     if (!session) {
@@ -172,21 +200,37 @@ export class SessionsService {
     const skewed = isClockSkewed(stop.timestamp, receivedAt);
     const transactionId = String(stop.transactionId);
     const samples = [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')];
-    const [session]: Array<{ id: string; evse_number: number | null; connector_number: number | null }> =
-      await this.db.query(
-        `SELECT id, evse_number, connector_number FROM charging_sessions
-         WHERE charge_point_id = $1 AND transaction_id = $2`,
-        [connection.chargePointId, transactionId],
-      );
-    if (session) {
+    // The session and, for the answer, the id tag (in an open session or not, it is accepted: the
+    // concurrency check does not apply to a stop) in one read.
+    const [row]: Array<{
+      id: string | null;
+      evse_number: number | null;
+      connector_number: number | null;
+      tag_id: string | null;
+      tag_status: string | null;
+      tag_expires_at: Date | null;
+    }> = await this.db.query(
+      `SELECT s.id, s.evse_number, s.connector_number, t.id AS tag_id, t.status AS tag_status,
+         t.expires_at AS tag_expires_at
+       FROM (SELECT 1) AS one
+       LEFT JOIN charging_sessions s ON s.charge_point_id = $1 AND s.transaction_id = $2
+       LEFT JOIN id_tags t ON t.organization_id = $3 AND t.value_normalized = $4`,
+      [
+        connection.chargePointId,
+        transactionId,
+        connection.organizationId,
+        stop.idTag ? normalizeIdTag(stop.idTag) : null,
+      ],
+    );
+    if (row.id !== null) {
       await this.meters.storeAndComplete(
         connection,
         samples,
         {
-          sessionId: session.id,
+          sessionId: row.id,
           transactionId,
-          evseNumber: session.evse_number,
-          connectorNumber: session.connector_number,
+          evseNumber: row.evse_number,
+          connectorNumber: row.connector_number,
         },
         { stoppedAt: stop.timestamp, receivedAt, reason: stop.reason, clockSkew: skewed },
       );
@@ -196,7 +240,12 @@ export class SessionsService {
       );
     }
     if (!stop.idTag) return null;
-    return this.auth.authorize(connection.organizationId, stop.idTag, { checkConcurrent: false });
+    return this.auth.decide(
+      row.tag_id === null
+        ? undefined
+        : { id: row.tag_id, status: row.tag_status!, expires_at: row.tag_expires_at, busy: false },
+      false,
+    );
   }
 
   private async recordUnknownStop16(
@@ -259,7 +308,20 @@ export class SessionsService {
        RETURNING id`,
       [connection.chargePointId, evseNumber, startedAt, this.clock.now(), exceptSessionId],
     );
-    for (const { id } of closed) {
+    await this.superseded(
+      manager,
+      connection,
+      closed.map((c) => c.id),
+    );
+  }
+
+  /** Sessions just closed as superseded: logged, and recomputed now that they are completed. */
+  private async superseded(
+    manager: EntityManager,
+    connection: ChargerConnection,
+    ids: string[],
+  ): Promise<void> {
+    for (const id of ids) {
       this.logger.warn(
         { chargePointId: connection.chargePointId, sessionId: id },
         'Closed a superseded session',
