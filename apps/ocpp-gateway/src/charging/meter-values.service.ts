@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '@csms/common';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
@@ -101,10 +101,14 @@ export function dedupDigest(key: string): string {
 const REGISTER_SAMPLE = `measurand = '${BILLING_MEASURAND}' AND phase IS NULL AND (location IS NULL OR location = 'Outlet')`;
 
 /**
- * $1..$16: a MeterBatch (messages $1..$6, samples $7..$16), inserted in the order of the samples. A
- * sample already stored (a retried message) is skipped.
+ * $1..$16: a MeterBatch (messages $1..$6, samples $7..$16), inserted in the order of the samples. With
+ * `skipStored`, a sample already stored (a retried message) is skipped; without, it fails the statement
+ * (the unique index), which saves Postgres the check before each row's insertion when nothing is stored
+ * twice, the usual case.
  */
-const INSERT = `INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number,
+const insertSql = (
+  skipStored: boolean,
+) => `INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number,
     connector_number, sampled_at, received_at, measurand, phase, location, context, unit, value, raw_value,
     dedup_key)
   SELECT m.organization_id, m.charge_point_id, m.session_id, m.evse_number, m.connector_number, v.sampled_at,
@@ -117,7 +121,10 @@ const INSERT = `INSERT INTO meter_values (organization_id, charge_point_id, sess
         received_at, n)
     ON m.n = v.message
   ORDER BY v.n
-  ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING`;
+  ${skipStored ? 'ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING' : ''}`;
+
+const INSERT = insertSql(true);
+const INSERT_NEW = insertSql(false);
 
 /**
  * Recomputes the sessions `sessions` (a varchar[] parameter) from their billing-register samples, given
@@ -190,7 +197,7 @@ const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
  * before are read from the table and the ones it inserts from RETURNING: together, exactly the stored
  * samples once the statement is done (a sample skipped as already stored is read from the table).
  */
-const INSERT_AND_RECOMPUTE = `WITH ins AS (${INSERT}
+const insertAndRecomputeSql = (skipStored: boolean) => `WITH ins AS (${insertSql(skipStored)}
     RETURNING session_id, id, value, sampled_at, context, measurand, phase, location),
   ${recomputeFrom(
     `${storedRegisterRows('$17')}
@@ -200,6 +207,16 @@ const INSERT_AND_RECOMPUTE = `WITH ins AS (${INSERT}
     '$17',
     ['$18', '$19', '$20', '$21', '$22'],
   )}`;
+
+const INSERT_AND_RECOMPUTE = insertAndRecomputeSql(true);
+const INSERT_NEW_AND_RECOMPUTE = insertAndRecomputeSql(false);
+
+/** After a batch held a sample already stored, batches skip stored samples for this long. */
+const RETRIES_WINDOW_MS = 60_000;
+
+/** A unique violation: a sample of the batch was stored already. */
+const isStoredAlready = (err: unknown) =>
+  err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505';
 
 /** A 1.6 StopTransaction's completion of its session. */
 export interface SessionStop {
@@ -230,6 +247,9 @@ export class MeterValuesService {
     maxBatch: 1000,
     maxConcurrent: 4,
   });
+
+  /** When a batch last held a sample already stored. */
+  private storedSeenAtMs = -Infinity;
 
   constructor(
     private readonly db: DataSource,
@@ -348,24 +368,42 @@ export class MeterValuesService {
     const sessions = [
       ...new Set(writes.map((w) => w.target.sessionId).filter((id): id is string => id !== null)),
     ];
+    let values = this.values(batch);
+    let sql: [string, string];
     if (sessions.length === 0) {
-      if (batch.dedupKey.length > 0) await this.db.query(INSERT, this.values(batch));
-      return;
+      if (batch.dedupKey.length === 0) return;
+      sql = [INSERT_NEW, INSERT];
+    } else {
+      const stops = new Map<string, SessionStop>();
+      for (const w of writes) {
+        const id = w.target.sessionId;
+        if (w.stop && id && !stops.has(id)) stops.set(id, w.stop);
+      }
+      const stopped = [...stops.values()];
+      values = [
+        ...values,
+        sessions.sort(),
+        [...stops.keys()],
+        stopped.map((st) => st.stoppedAt.toISOString()),
+        stopped.map((st) => st.receivedAt.toISOString()),
+        stopped.map((st) => st.reason),
+        stopped.map((st) => st.clockSkew),
+      ];
+      sql = [INSERT_NEW_AND_RECOMPUTE, INSERT_AND_RECOMPUTE];
     }
-    const stops = new Map<string, SessionStop>();
-    for (const w of writes) {
-      const id = w.target.sessionId;
-      if (w.stop && id && !stops.has(id)) stops.set(id, w.stop);
+    // Retried messages are rare: the batch is written as new samples only, and written again skipping
+    // the stored ones if one of them was (the failed statement wrote nothing). Just after such a batch,
+    // more retries are likely (a charger's queue after a reconnect): stored samples are skipped at once.
+    const [asNew, skippingStored] = sql;
+    if (this.clock.nowMs() - this.storedSeenAtMs >= RETRIES_WINDOW_MS) {
+      try {
+        await this.db.query(asNew, values);
+        return;
+      } catch (err) {
+        if (!isStoredAlready(err)) throw err;
+        this.storedSeenAtMs = this.clock.nowMs();
+      }
     }
-    const stopped = [...stops.values()];
-    await this.db.query(INSERT_AND_RECOMPUTE, [
-      ...this.values(batch),
-      sessions.sort(),
-      [...stops.keys()],
-      stopped.map((st) => st.stoppedAt.toISOString()),
-      stopped.map((st) => st.receivedAt.toISOString()),
-      stopped.map((st) => st.reason),
-      stopped.map((st) => st.clockSkew),
-    ]);
+    await this.db.query(skippingStored, values);
   }
 }
