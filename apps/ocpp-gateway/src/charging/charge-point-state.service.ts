@@ -85,7 +85,7 @@ export class ChargePointStateService {
   /** Connector status reports of many chargers in one statement. */
   private readonly connectorStatuses = new WriteBatcher<ConnectorStatusWrite>(
     (items) => this.writeConnectorStatuses(items),
-    { maxBatch: 1000, maxConcurrent: 2 },
+    { maxBatch: 1000, maxConcurrent: 1 },
   );
 
   constructor(
