@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RPCClient } from 'ocpp-rpc';
 import { DataSource } from 'typeorm';
+import { MeterDedupDigest1795364321215 } from '../libs/domain/src/migrations/1795364321215-meter-dedup-digest';
 import { ConnectionRegistry } from '@csms/queues';
+import { ChargePointStateService } from '../apps/ocpp-gateway/src/charging/charge-point-state.service';
+import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
+import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
 import { MESSAGE_LOG_LIMIT, MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
 import { aChargePoint, charger, connectCharger, eventually, handshakeStatus } from './support/chargers';
 import { RunningApp, TestStack, createTestStack, startApi, startGateway } from './support/harness';
@@ -457,6 +461,205 @@ describe('OCPP gateway', () => {
       expect(history.body.total).toBe(3);
       const charging = history.body.data.filter((h: { status: string }) => h.status === 'Charging');
       expect(charging).toHaveLength(2);
+    });
+
+    it('writes status reports of one connector that arrive together as if one after the other', async () => {
+      const cp = await aChargePoint(api, owner.token, { ocpp_version: '1.6' });
+      const connection = { organizationId: owner.orgId, chargePointId: cp.id } as ChargerConnection;
+      const t0 = Date.now() - 60_000;
+      const report = (status: string, s: number) => ({
+        evseNumber: 1,
+        connectorNumber: 1,
+        status,
+        errorCode: 'NoError',
+        info: null,
+        vendorErrorCode: null,
+        timestamp: new Date(t0 + s * 1000),
+      });
+      const state = gateway.app.get(ChargePointStateService);
+      // Added in the same turn of the event loop: one batch, one statement. The latest report arrives
+      // first; an older one and a repeated one follow.
+      await Promise.all([
+        state.status(connection, report('Charging', 20)),
+        state.status(connection, report('Preparing', 10)),
+        state.status(connection, report('Charging', 20)),
+      ]);
+      const status = await get(`/api/v1/charge-points/${cp.id}/status`);
+      expect(status.body.evses).toEqual([
+        { evse_id: 1, connectors: [expect.objectContaining({ connector_id: 1, status: 'Charging' })] },
+      ]);
+      const history = await get(`/api/v1/charge-points/${cp.id}/status-history?limit=10`);
+      expect(history.body.data.map((h: { status: string }) => h.status).sort()).toEqual([
+        'Charging',
+        'Preparing',
+      ]);
+    });
+
+    it('recomputes the session from stored and new readings when MeterValues arrive late, out of order or again', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      await post('/api/v1/id-tags', { value: 'late-readings' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const t0 = Date.now() - 120_000;
+      const at = (s: number) => iso(new Date(t0 + s * 1000));
+      const { transactionId } = (await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'late-readings',
+        meterStart: 1000,
+        timestamp: at(0),
+      })) as { transactionId: number };
+      const reading = (s: number, wh: number, context = 'Sample.Periodic') => ({
+        connectorId: 1,
+        transactionId,
+        meterValue: [
+          {
+            timestamp: at(s),
+            sampledValue: [
+              { value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh', context },
+              { value: '7400', measurand: 'Power.Active.Import', unit: 'W', context },
+            ],
+          },
+        ],
+      });
+      const session = async () => {
+        const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+        return body.data[0];
+      };
+      const registerReadings = async () => {
+        const [{ count }] = await db().query(
+          `SELECT count(*)::int AS count FROM meter_values
+           WHERE session_id = $1 AND measurand = 'Energy.Active.Import.Register'`,
+          [(await session()).id],
+        );
+        return count;
+      };
+
+      await client.call('MeterValues', reading(60, 2000));
+      await client.call('MeterValues', reading(180, 3000));
+      expect(await session()).toMatchObject({
+        meter_start_wh: 1000,
+        last_meter_wh: 3000,
+        energy_wh: 2000,
+        meter_stop_wh: null,
+        flags: [],
+      });
+
+      // Late but in order with what is stored around it: the latest reading stays the last one.
+      await client.call('MeterValues', reading(120, 2500));
+      expect(await session()).toMatchObject({ last_meter_wh: 3000, energy_wh: 2000, flags: [] });
+
+      // Late and below the reading taken before it: the register went backwards.
+      await client.call('MeterValues', reading(150, 1500));
+      await client.call('MeterValues', reading(150, 1500));
+      expect(await registerReadings()).toBe(5);
+      expect(await session()).toMatchObject({
+        last_meter_wh: 3000,
+        energy_wh: 2000,
+        flags: ['decreasing_register'],
+      });
+
+      // A Transaction.End reading is the last one even when later periodic readings follow it.
+      await client.call('MeterValues', reading(200, 3100, 'Transaction.End'));
+      await client.call('MeterValues', reading(240, 3300));
+      expect(await session()).toMatchObject({ last_meter_wh: 3100, energy_wh: 2100, status: 'active' });
+      expect(await registerReadings()).toBe(7);
+    });
+
+    it('recomputes a session once from several of its MeterValues written in one statement', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      await post('/api/v1/id-tags', { value: 'one-batch' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const t0 = Date.now() - 120_000;
+      const at = (s: number) => new Date(t0 + s * 1000);
+      const { transactionId } = (await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'one-batch',
+        meterStart: 100,
+        timestamp: iso(at(0)),
+      })) as { transactionId: number };
+      const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      const target = {
+        sessionId: body.data[0].id,
+        transactionId: String(transactionId),
+        evseNumber: 1,
+        connectorNumber: 1,
+      };
+      const connection = { organizationId: owner.orgId, chargePointId: cp.id } as ChargerConnection;
+      const register = (s: number, wh: number) => ({
+        sampledAt: at(s),
+        measurand: 'Energy.Active.Import.Register',
+        phase: null,
+        location: null,
+        context: 'Sample.Periodic',
+        unit: 'Wh',
+        value: wh,
+        rawValue: String(wh),
+      });
+      const meters = gateway.app.get(MeterValuesService);
+      // Added in the same turn of the event loop: one batch, one statement. The second repeats a reading
+      // of the first (stored once) and brings one taken before it, lower than the one before that.
+      await Promise.all([
+        meters.storeAndRecompute(connection, [register(60, 400), register(120, 700)], target),
+        meters.storeAndRecompute(connection, [register(120, 700), register(90, 300)], target),
+      ]);
+      const [{ count }] = await db().query(
+        `SELECT count(*)::int AS count FROM meter_values WHERE session_id = $1`,
+        [target.sessionId],
+      );
+      expect(count).toBe(4); // begin, 60 s, 90 s, 120 s
+      const after = await get(`/api/v1/sessions/${target.sessionId}`);
+      expect(after.body).toMatchObject({
+        meter_start_wh: 100,
+        last_meter_wh: 700,
+        energy_wh: 600,
+        flags: ['decreasing_register'],
+      });
+    });
+
+    it('recognises a reading stored before its dedup key became a digest when the message comes again', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      await post('/api/v1/id-tags', { value: 'digest-tag' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const startedAt = new Date(Date.now() - 60_000);
+      const { transactionId } = (await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'digest-tag',
+        meterStart: 0,
+        timestamp: iso(startedAt),
+      })) as { transactionId: number };
+      const sampledAt = iso(new Date(startedAt.getTime() + 30_000));
+      const meter = {
+        connectorId: 1,
+        transactionId,
+        meterValue: [
+          {
+            timestamp: sampledAt,
+            sampledValue: [
+              { value: '250', measurand: 'Energy.Active.Import.Register', context: 'Sample.Periodic' },
+            ],
+          },
+        ],
+      };
+      await client.call('MeterValues', meter);
+      const periodic = `SELECT count(*)::int AS count FROM meter_values m JOIN charging_sessions s ON s.id = m.session_id
+         WHERE s.charge_point_id = $1 AND m.context = 'Sample.Periodic'`;
+      expect((await db().query(periodic, [cp.id]))[0].count).toBe(1);
+
+      // Back to the schema before the digest, with the key string the gateway stored then; forward again.
+      const migration = new MeterDedupDigest1795364321215();
+      const runner = db().createQueryRunner();
+      try {
+        await migration.down(runner);
+        await runner.query(
+          `UPDATE meter_values m SET dedup_key = $2 FROM charging_sessions s
+           WHERE s.id = m.session_id AND s.charge_point_id = $1 AND m.context = 'Sample.Periodic'`,
+          [cp.id, `${transactionId}|1|1|${sampledAt}|Energy.Active.Import.Register|||Sample.Periodic`],
+        );
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      await client.call('MeterValues', meter);
+      expect((await db().query(periodic, [cp.id]))[0].count).toBe(1);
     });
 
     it('keeps the message log bounded per charger', async () => {

@@ -27,6 +27,17 @@ export interface StatusReport {
 
 const cut = (v: string | null | undefined, n: number) => (v == null ? null : v.slice(0, n));
 
+interface ConnectorStatusWrite {
+  organizationId: string;
+  chargePointId: string;
+  report: StatusReport & { evseNumber: number };
+  receivedAt: Date;
+}
+
+/** One report of each (charge point, EVSE, connector, status, charger timestamp): the history holds it once. */
+const historyKey = (w: ConnectorStatusWrite) =>
+  `${w.chargePointId}|${w.report.evseNumber}|${w.report.connectorNumber}|${w.report.status}|${w.report.timestamp.getTime()}`;
+
 /** Charger-level state written by the gateway: boot data, liveness, connector status. */
 @Injectable()
 export class ChargePointStateService {
@@ -71,6 +82,12 @@ export class ChargePointStateService {
     { maxBatch: 500, maxConcurrent: 2 },
   );
 
+  /** Connector status reports of many chargers in one statement. */
+  private readonly connectorStatuses = new WriteBatcher<ConnectorStatusWrite>(
+    (items) => this.writeConnectorStatuses(items),
+    { maxBatch: 1000, maxConcurrent: 1 },
+  );
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
@@ -101,55 +118,117 @@ export class ChargePointStateService {
   async status(connection: ChargerConnection, report: StatusReport): Promise<void> {
     const receivedAt = this.clock.now();
     const { chargePointId: cp, organizationId: org } = connection;
-    // A report the charger sends again (its CALLRESULT was lost) carries the same status and timestamp:
-    // it is not a second entry of the history.
-    const history = `INSERT INTO status_history (organization_id, charge_point_id, evse_number, connector_number,
-         status, error_code, info, vendor_error_code, charger_timestamp, received_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
-       WHERE NOT EXISTS (
-         SELECT 1 FROM status_history h
-         WHERE h.charge_point_id = $2 AND h.charger_timestamp = $9 AND h.status = $5
-           AND h.evse_number IS NOT DISTINCT FROM $3::int AND h.connector_number IS NOT DISTINCT FROM $4::int)`;
-    const values = [
-      org,
-      cp,
-      report.evseNumber,
-      report.connectorNumber,
-      report.status,
-      cut(report.errorCode, 50),
-      cut(report.info, 50),
-      cut(report.vendorErrorCode, 50),
-      report.timestamp,
-      receivedAt,
-    ];
-    if (report.evseNumber === null) {
+    if (report.evseNumber !== null) {
+      await this.connectorStatuses.add({
+        organizationId: org,
+        chargePointId: cp,
+        report: { ...report, evseNumber: report.evseNumber },
+        receivedAt,
+      });
+    } else {
+      // A report the charger sends again (its CALLRESULT was lost) carries the same status and timestamp:
+      // it is not a second entry of the history.
       await this.db.query(
         `WITH cp AS (
            UPDATE charge_points SET status = $5, status_error_code = $6, status_at = $9, last_seen_at = $10
            WHERE id = $2 AND (status_at IS NULL OR status_at <= $9))
-         ${history}`,
-        values,
+         INSERT INTO status_history (organization_id, charge_point_id, evse_number, connector_number,
+           status, error_code, info, vendor_error_code, charger_timestamp, received_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+         WHERE NOT EXISTS (
+           SELECT 1 FROM status_history h
+           WHERE h.charge_point_id = $2 AND h.charger_timestamp = $9 AND h.status = $5
+             AND h.evse_number IS NOT DISTINCT FROM $3::int AND h.connector_number IS NOT DISTINCT FROM $4::int)`,
+        [
+          org,
+          cp,
+          report.evseNumber,
+          report.connectorNumber,
+          report.status,
+          cut(report.errorCode, 50),
+          cut(report.info, 50),
+          cut(report.vendorErrorCode, 50),
+          report.timestamp,
+          receivedAt,
+        ],
       );
-      await this.endReservations(connection, report);
-      return;
     }
+    await this.endReservations(connection, report);
+  }
+
+  /**
+   * Connector reports of many chargers: EVSEs and connectors discovered, each connector's current status
+   * taken from the latest of its reports (an older report than the stored one goes to history only), and
+   * every report in the history once (a report sent again, same status and timestamp, is not a second
+   * entry).
+   */
+  private async writeConnectorStatuses(items: ConnectorStatusWrite[]): Promise<void> {
+    const reports = [...new Map(items.map((w) => [historyKey(w), w])).values()];
+    // One row per connector for the upsert: the latest report, the last one received among equals (the
+    // order in which one statement per report would have applied them).
+    const latest = new Map<string, ConnectorStatusWrite>();
+    for (const w of reports) {
+      const key = `${w.chargePointId}|${w.report.evseNumber}|${w.report.connectorNumber}`;
+      const seen = latest.get(key);
+      if (!seen || seen.report.timestamp.getTime() <= w.report.timestamp.getTime()) latest.set(key, w);
+    }
+    const connectors = [...latest.values()];
+    const col = <T>(rows: ConnectorStatusWrite[], f: (w: ConnectorStatusWrite) => T) => rows.map(f);
     await this.db.query(
       `WITH e AS (
          INSERT INTO evses (id, organization_id, charge_point_id, evse_number, source)
-         VALUES ($11, $1, $2, $3, 'status_notification')
+         SELECT e.id, e.org, e.cp, e.evse, 'status_notification'
+         FROM unnest($11::varchar[], $12::varchar[], $13::varchar[], $14::int[]) AS e(id, org, cp, evse)
          ON CONFLICT (charge_point_id, evse_number) DO NOTHING),
        c AS (
          INSERT INTO connectors (id, organization_id, charge_point_id, evse_number, connector_number, source,
            status, error_code, info, vendor_error_code, status_at)
-         VALUES ($12, $1, $2, $3, $4, 'status_notification', $5, $6, $7, $8, $9)
+         SELECT c.id, c.org, c.cp, c.evse, c.conn, 'status_notification', c.status, c.error_code, c.info,
+           c.vendor_error_code, c.at
+         FROM unnest($15::varchar[], $16::varchar[], $17::varchar[], $18::int[], $19::int[], $20::varchar[],
+           $21::varchar[], $22::varchar[], $23::varchar[], $24::timestamptz[])
+           AS c(id, org, cp, evse, conn, status, error_code, info, vendor_error_code, at)
          ON CONFLICT (charge_point_id, evse_number, connector_number) DO UPDATE SET
            status = EXCLUDED.status, error_code = EXCLUDED.error_code, info = EXCLUDED.info,
            vendor_error_code = EXCLUDED.vendor_error_code, status_at = EXCLUDED.status_at, updated_at = now()
          WHERE connectors.status_at IS NULL OR connectors.status_at <= EXCLUDED.status_at)
-       ${history}`,
-      [...values, newId('evse'), newId('conn')],
+       INSERT INTO status_history (organization_id, charge_point_id, evse_number, connector_number,
+         status, error_code, info, vendor_error_code, charger_timestamp, received_at)
+       SELECT v.org, v.cp, v.evse, v.conn, v.status, v.error_code, v.info, v.vendor_error_code, v.at, v.received_at
+       FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::int[], $5::varchar[], $6::varchar[],
+         $7::varchar[], $8::varchar[], $9::timestamptz[], $10::timestamptz[])
+         AS v(org, cp, evse, conn, status, error_code, info, vendor_error_code, at, received_at)
+       WHERE NOT EXISTS (
+         SELECT 1 FROM status_history h
+         WHERE h.charge_point_id = v.cp AND h.charger_timestamp = v.at AND h.status = v.status
+           AND h.evse_number IS NOT DISTINCT FROM v.evse AND h.connector_number IS NOT DISTINCT FROM v.conn)`,
+      [
+        col(reports, (w) => w.organizationId),
+        col(reports, (w) => w.chargePointId),
+        col(reports, (w) => w.report.evseNumber),
+        col(reports, (w) => w.report.connectorNumber),
+        col(reports, (w) => w.report.status),
+        col(reports, (w) => cut(w.report.errorCode, 50)),
+        col(reports, (w) => cut(w.report.info, 50)),
+        col(reports, (w) => cut(w.report.vendorErrorCode, 50)),
+        col(reports, (w) => w.report.timestamp.toISOString()),
+        col(reports, (w) => w.receivedAt.toISOString()),
+        col(connectors, () => newId('evse')),
+        col(connectors, (w) => w.organizationId),
+        col(connectors, (w) => w.chargePointId),
+        col(connectors, (w) => w.report.evseNumber),
+        col(connectors, () => newId('conn')),
+        col(connectors, (w) => w.organizationId),
+        col(connectors, (w) => w.chargePointId),
+        col(connectors, (w) => w.report.evseNumber),
+        col(connectors, (w) => w.report.connectorNumber),
+        col(connectors, (w) => w.report.status),
+        col(connectors, (w) => cut(w.report.errorCode, 50)),
+        col(connectors, (w) => cut(w.report.info, 50)),
+        col(connectors, (w) => cut(w.report.vendorErrorCode, 50)),
+        col(connectors, (w) => w.report.timestamp.toISOString()),
+      ],
     );
-    await this.endReservations(connection, report);
   }
 
   /** A connector (or the whole charger) that went Faulted/Unavailable cannot honour its reservation. */

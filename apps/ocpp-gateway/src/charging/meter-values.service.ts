@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { hash } from 'node:crypto';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '@csms/common';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
@@ -12,37 +13,243 @@ export interface SampleTarget {
   connectorNumber: number | null;
 }
 
-interface MeterRow {
-  organizationId: string;
-  chargePointId: string;
-  sessionId: string | null;
-  evseNumber: number | null;
-  connectorNumber: number | null;
-  sampledAt: Date;
-  receivedAt: Date;
-  measurand: string;
-  phase: string | null;
-  location: string | null;
-  context: string | null;
-  unit: string | null;
-  value: number;
-  rawValue: string;
-  dedupKey: string;
+/**
+ * The MeterValues of a batch as statement parameters: the fields of each message once, and each sample
+ * with the position (from 1) of its message. Timestamps as ISO strings.
+ */
+interface MeterBatch {
+  organizationId: string[];
+  chargePointId: string[];
+  sessionId: Array<string | null>;
+  evseNumber: Array<number | null>;
+  connectorNumber: Array<number | null>;
+  receivedAt: string[];
+  message: number[];
+  sampledAt: string[];
+  measurand: string[];
+  phase: Array<string | null>;
+  location: Array<string | null>;
+  context: Array<string | null>;
+  unit: Array<string | null>;
+  value: string[];
+  rawValue: string[];
+  dedupKey: string[];
 }
 
-interface MeterWrite {
-  rows: MeterRow[];
-  sessionId: string | null;
+const BATCH_KEYS: Array<keyof MeterBatch> = [
+  'organizationId',
+  'chargePointId',
+  'sessionId',
+  'evseNumber',
+  'connectorNumber',
+  'receivedAt',
+  'message',
+  'sampledAt',
+  'measurand',
+  'phase',
+  'location',
+  'context',
+  'unit',
+  'value',
+  'rawValue',
+  'dedupKey',
+];
+
+const newBatch = (): MeterBatch =>
+  Object.fromEntries(BATCH_KEYS.map((k) => [k, []])) as unknown as MeterBatch;
+
+/** The samples of one message, as columns. */
+interface MessageSamples {
+  sampledAt: string[];
+  measurand: string[];
+  phase: Array<string | null>;
+  location: Array<string | null>;
+  context: Array<string | null>;
+  unit: Array<string | null>;
+  value: string[];
+  rawValue: string[];
+  dedupKey: string[];
 }
+
+const SAMPLE_KEYS: Array<keyof MessageSamples> = [
+  'sampledAt',
+  'measurand',
+  'phase',
+  'location',
+  'context',
+  'unit',
+  'value',
+  'rawValue',
+  'dedupKey',
+];
+
+/**
+ * The identity of a sample as a uuid: the MD5 of its key (transaction, EVSE, connector, time, measurand,
+ * phase, location, context), cut at 300 characters as the key was stored before it became a digest, so
+ * it equals `md5(key)::uuid` of the samples stored then.
+ */
+export function dedupDigest(key: string): string {
+  const h = hash('md5', key.slice(0, 300), 'hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * The samples a session's energy is derived from: the billing register, whole meter, at the outlet or
+ * unspecified. Written out (not a parameter) so that the planner matches `meter_values_register_idx`,
+ * whose predicate it is.
+ */
+const REGISTER_SAMPLE = `measurand = '${BILLING_MEASURAND}' AND phase IS NULL AND (location IS NULL OR location = 'Outlet')`;
+
+/**
+ * $1..$16: a MeterBatch (messages $1..$6, samples $7..$16), inserted in the order of the samples. With
+ * `skipStored`, a sample already stored (a retried message) is skipped; without, it fails the statement
+ * (the unique index), which saves Postgres the check before each row's insertion when nothing is stored
+ * twice, the usual case.
+ */
+const insertSql = (
+  skipStored: boolean,
+) => `INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number,
+    connector_number, sampled_at, received_at, measurand, phase, location, context, unit, value, raw_value,
+    dedup_key)
+  SELECT m.organization_id, m.charge_point_id, m.session_id, m.evse_number, m.connector_number, v.sampled_at,
+    m.received_at, v.measurand, v.phase, v.location, v.context, v.unit, v.value, v.raw_value, v.dedup_key
+  FROM unnest($7::int[], $8::timestamptz[], $9::varchar[], $10::varchar[], $11::varchar[], $12::varchar[],
+      $13::varchar[], $14::numeric[], $15::varchar[], $16::uuid[]) WITH ORDINALITY
+      AS v(message, sampled_at, measurand, phase, location, context, unit, value, raw_value, dedup_key, n)
+    JOIN unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::timestamptz[])
+      WITH ORDINALITY AS m(organization_id, charge_point_id, session_id, evse_number, connector_number,
+        received_at, n)
+    ON m.n = v.message
+  ORDER BY v.n
+  ${skipStored ? 'ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING' : ''}`;
+
+const INSERT = insertSql(true);
+const INSERT_NEW = insertSql(false);
+
+/**
+ * Recomputes the sessions `sessions` (a varchar[] parameter) from their billing-register samples, given
+ * as the CTE `r` (session_id, id, value, sampled_at, context): meter start (the earliest
+ * Transaction.Begin reading, else the earliest), last reading (the latest Transaction.End reading, else
+ * the latest), the meter stop once completed, the energy, and the flags `decreasing_register` (a reading
+ * below the one before, in the order the charger took them) and `meter_stop_below_start`. Flags are only
+ * ever added. `stops`, when given, is a set of five parameters (session ids, stopped at, received at,
+ * reason, clock skewed): those sessions, if still active, are completed in the same update.
+ */
+const recomputeFrom = (registerRows: string, sessions: string, stops?: string[]) => {
+  const stopping = `(agg.stopped_at IS NOT NULL AND s.status = 'active')`;
+  const completed = `(s.status = 'completed' OR ${stopping})`;
+  return `
+  r AS (${registerRows}),
+  e AS (
+    SELECT session_id, id, value, sampled_at, coalesce(context, '') AS context,
+           lag(value) OVER (PARTITION BY session_id ORDER BY sampled_at, id) AS prev
+    FROM r),
+  g AS (
+    SELECT session_id,
+      (array_agg(value ORDER BY (context = 'Transaction.Begin') DESC, sampled_at ASC, id ASC))[1] AS first,
+      (array_agg(value ORDER BY (context = 'Transaction.End') DESC, sampled_at DESC, id DESC))[1] AS last,
+      bool_or(prev IS NOT NULL AND value < prev) AS decreasing
+    FROM e GROUP BY session_id),
+  agg AS (
+    SELECT ids.id, g.first, g.last, coalesce(g.decreasing, false) AS decreasing,
+      ${
+        stops
+          ? `st.stopped_at, st.received_at AS stop_received_at, st.reason AS stop_reason,
+             coalesce(st.skewed, false) AS stop_skewed`
+          : `NULL::timestamptz AS stopped_at, NULL::timestamptz AS stop_received_at,
+             NULL::varchar AS stop_reason, false AS stop_skewed`
+      }
+    FROM unnest(${sessions}::varchar[]) AS ids(id) LEFT JOIN g ON g.session_id = ids.id
+    ${
+      stops
+        ? `LEFT JOIN unnest(${stops[0]}::varchar[], ${stops[1]}::timestamptz[], ${stops[2]}::timestamptz[],
+             ${stops[3]}::varchar[], ${stops[4]}::boolean[]) AS st(id, stopped_at, received_at, reason, skewed)
+           ON st.id = ids.id`
+        : ''
+    })
+  UPDATE charging_sessions s SET
+    status = CASE WHEN ${stopping} THEN 'completed' ELSE s.status END,
+    stopped_at = CASE WHEN ${stopping} THEN agg.stopped_at ELSE s.stopped_at END,
+    stop_received_at = CASE WHEN ${stopping} THEN agg.stop_received_at ELSE s.stop_received_at END,
+    stop_reason = CASE WHEN ${stopping} THEN agg.stop_reason ELSE s.stop_reason END,
+    meter_start_wh = agg.first,
+    last_meter_wh = agg.last,
+    meter_stop_wh = CASE WHEN ${completed} THEN agg.last ELSE NULL END,
+    energy_wh = CASE WHEN agg.first IS NULL THEN NULL ELSE greatest(agg.last - agg.first, 0) END,
+    flags = ARRAY(SELECT DISTINCT f FROM unnest(
+      s.flags
+      || CASE WHEN ${stopping} AND agg.stop_skewed THEN ARRAY['clock_skew'] ELSE ARRAY[]::text[] END
+      || CASE WHEN agg.decreasing THEN ARRAY['decreasing_register'] ELSE ARRAY[]::text[] END
+      || CASE WHEN ${completed} AND agg.last < agg.first
+              THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS f ORDER BY f),
+    updated_at = now()
+  FROM agg WHERE s.id = agg.id`;
+};
+
+const storedRegisterRows = (sessions: string) =>
+  `SELECT session_id, id, value, sampled_at, context FROM meter_values
+   WHERE session_id = ANY(${sessions}::varchar[]) AND ${REGISTER_SAMPLE}`;
+
+const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
+
+/**
+ * Insert and recompute in one statement. Its snapshot is taken before the insert, so the samples stored
+ * before are read from the table and the ones it inserts from RETURNING: together, exactly the stored
+ * samples once the statement is done (a sample skipped as already stored is read from the table).
+ */
+const insertAndRecomputeSql = (skipStored: boolean) => `WITH ins AS (${insertSql(skipStored)}
+    RETURNING session_id, id, value, sampled_at, context, measurand, phase, location),
+  ${recomputeFrom(
+    `${storedRegisterRows('$17')}
+     UNION ALL
+     SELECT session_id, id, value, sampled_at, context FROM ins
+     WHERE session_id IS NOT NULL AND ${REGISTER_SAMPLE}`,
+    '$17',
+    ['$18', '$19', '$20', '$21', '$22'],
+  )}`;
+
+const INSERT_AND_RECOMPUTE = insertAndRecomputeSql(true);
+const INSERT_NEW_AND_RECOMPUTE = insertAndRecomputeSql(false);
+
+/** After a batch held a sample already stored, batches skip stored samples for this long. */
+const RETRIES_WINDOW_MS = 60_000;
+
+/** A unique violation: a sample of the batch was stored already. */
+const isStoredAlready = (err: unknown) =>
+  err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505';
+
+/** A 1.6 StopTransaction's completion of its session. */
+export interface SessionStop {
+  stoppedAt: Date;
+  receivedAt: Date;
+  reason: string | null;
+  /** The charger's clock is off: the session is flagged `clock_skew`. */
+  clockSkew: boolean;
+}
+
+/** One message: where its samples belong, and the samples. */
+interface MeterWrite {
+  organizationId: string;
+  chargePointId: string;
+  target: SampleTarget;
+  receivedAt: string;
+  samples: MessageSamples;
+  stop?: SessionStop;
+}
+
+const noStops = () => [[], [], [], [], []];
 
 /** Stores sampled values once and derives the session's energy from the billing register. */
 @Injectable()
 export class MeterValuesService {
-  /** MeterValues of many chargers written together: one INSERT and one recompute per batch. */
+  /** MeterValues of many chargers written together: one statement (insert and recompute) per batch. */
   private readonly batcher = new WriteBatcher<MeterWrite>((writes) => this.writeBatch(writes), {
     maxBatch: 1000,
     maxConcurrent: 4,
   });
+
+  /** When a batch last held a sample already stored. */
+  private storedSeenAtMs = -Infinity;
 
   constructor(
     private readonly db: DataSource,
@@ -58,137 +265,145 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget,
   ): Promise<void> {
-    const rows = this.rowsOf(connection, samples, target);
-    if (rows.length === 0 && !target.sessionId) return Promise.resolve();
-    return this.batcher.add({ rows, sessionId: target.sessionId });
+    if (samples.length === 0 && !target.sessionId) return Promise.resolve();
+    return this.batcher.add(this.writeOf(connection, samples, target));
   }
 
-  /** Inserts the samples; a sample already stored (a retried message) is skipped. */
-  async store(
+  /**
+   * A 1.6 StopTransaction of a known session: its final readings, the recompute and the completion of the
+   * session (if still active) in the same statement, batched like MeterValues. The session is never
+   * seen completed without its final readings, and a retried stop changes nothing more.
+   */
+  storeAndComplete(
     connection: ChargerConnection,
     samples: NormalizedSample[],
-    target: SampleTarget,
-    manager: EntityManager = this.db.manager,
+    target: SampleTarget & { sessionId: string },
+    stop: SessionStop,
   ): Promise<void> {
-    await this.insert(this.rowsOf(connection, samples, target), manager);
+    return this.batcher.add({ ...this.writeOf(connection, samples, target), stop });
   }
 
-  private rowsOf(
+  /**
+   * Stores the samples of a session (a sample already stored is skipped) and recomputes it, in one
+   * statement of the transaction of `manager`.
+   */
+  async storeAndRecomputeIn(
+    manager: EntityManager,
     connection: ChargerConnection,
     samples: NormalizedSample[],
-    target: SampleTarget,
-  ): MeterRow[] {
-    const receivedAt = this.clock.now();
-    return samples.map((s) => ({
-      organizationId: connection.organizationId,
-      chargePointId: connection.chargePointId,
-      sessionId: target.sessionId,
-      evseNumber: target.evseNumber,
-      connectorNumber: target.connectorNumber,
-      sampledAt: s.sampledAt,
-      receivedAt,
-      measurand: s.measurand.slice(0, 64),
-      phase: s.phase,
-      location: s.location,
-      context: s.context,
-      unit: s.unit,
-      value: s.value,
-      rawValue: s.rawValue,
-      dedupKey: [
-        target.transactionId ?? '',
-        target.evseNumber ?? '',
-        target.connectorNumber ?? '',
-        s.sampledAt.toISOString(),
-        s.measurand,
-        s.phase ?? '',
-        s.location ?? '',
-        s.context ?? '',
-      ]
-        .join('|')
-        .slice(0, 300),
-    }));
-  }
-
-  /** One INSERT of column arrays (cheap to build and to parse, whatever the number of rows). */
-  private async insert(rows: MeterRow[], manager: EntityManager): Promise<void> {
-    if (rows.length === 0) return;
-    const col = <K extends keyof MeterRow>(k: K) => rows.map((r) => r[k]);
-    await manager.query(
-      `INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number, connector_number,
-         sampled_at, received_at, measurand, phase, location, context, unit, value, raw_value, dedup_key)
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[],
-         $6::timestamptz[], $7::timestamptz[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[],
-         $12::varchar[], $13::numeric[], $14::varchar[], $15::varchar[])
-       ON CONFLICT (charge_point_id, dedup_key) DO NOTHING`,
-      [
-        col('organizationId'),
-        col('chargePointId'),
-        col('sessionId'),
-        col('evseNumber'),
-        col('connectorNumber'),
-        col('sampledAt'),
-        col('receivedAt'),
-        col('measurand'),
-        col('phase'),
-        col('location'),
-        col('context'),
-        col('unit'),
-        rows.map((r) => String(r.value)),
-        col('rawValue'),
-        col('dedupKey'),
-      ],
-    );
-  }
-
-  /** One transaction per batch: the commit (a WAL flush) is what a write costs most. */
-  private async writeBatch(writes: MeterWrite[]): Promise<void> {
-    const sessions = [...new Set(writes.map((w) => w.sessionId).filter((id): id is string => id !== null))];
-    const rows = writes.flatMap((w) => w.rows);
-    if (sessions.length === 0) return this.insert(rows, this.db.manager);
-    await this.db.transaction(async (manager) => {
-      await this.insert(rows, manager);
-      await this.recomputeMany(sessions.sort(), manager);
-    });
+    target: SampleTarget & { sessionId: string },
+  ): Promise<void> {
+    const batch = this.batchOf([this.writeOf(connection, samples, target)]);
+    await manager.query(INSERT_AND_RECOMPUTE, [...this.values(batch), [target.sessionId], ...noStops()]);
   }
 
   /**
    * Recomputes meter start/stop, energy and anomaly flags of a session from its stored billing-register
    * samples, in the order the charger took them, so retries and late offline events land right.
    */
-  recompute(sessionId: string, manager: EntityManager = this.db.manager): Promise<void> {
-    return this.recomputeMany([sessionId], manager);
+  async recompute(sessionId: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(RECOMPUTE, [[sessionId]]);
   }
 
-  private async recomputeMany(sessionIds: string[], manager: EntityManager): Promise<void> {
-    await manager.query(
-      `WITH e AS (
-         SELECT session_id, value, sampled_at, coalesce(context, '') AS context,
-                lag(value) OVER (PARTITION BY session_id ORDER BY sampled_at, id) AS prev
-         FROM meter_values
-         WHERE session_id = ANY($1::varchar[]) AND measurand = $2 AND phase IS NULL
-           AND (location IS NULL OR location = 'Outlet')),
-       g AS (
-         SELECT session_id,
-           (array_agg(value ORDER BY (context = 'Transaction.Begin') DESC, sampled_at ASC))[1] AS first,
-           (array_agg(value ORDER BY (context = 'Transaction.End') DESC, sampled_at DESC))[1] AS last,
-           bool_or(prev IS NOT NULL AND value < prev) AS decreasing
-         FROM e GROUP BY session_id),
-       agg AS (
-         SELECT ids.id, g.first, g.last, coalesce(g.decreasing, false) AS decreasing
-         FROM unnest($1::varchar[]) AS ids(id) LEFT JOIN g ON g.session_id = ids.id)
-       UPDATE charging_sessions s SET
-         meter_start_wh = agg.first,
-         last_meter_wh = agg.last,
-         meter_stop_wh = CASE WHEN s.status = 'completed' THEN agg.last ELSE NULL END,
-         energy_wh = CASE WHEN agg.first IS NULL THEN NULL ELSE greatest(agg.last - agg.first, 0) END,
-         flags = ARRAY(SELECT DISTINCT f FROM unnest(
-           s.flags
-           || CASE WHEN agg.decreasing THEN ARRAY['decreasing_register'] ELSE ARRAY[]::text[] END
-           || CASE WHEN s.status = 'completed' AND agg.last < agg.first
-                   THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS f ORDER BY f),
-         updated_at = now()
-       FROM agg WHERE s.id = agg.id`,
-      [sessionIds, BILLING_MEASURAND],
-    );
+  private writeOf(
+    connection: ChargerConnection,
+    samples: NormalizedSample[],
+    target: SampleTarget,
+  ): MeterWrite {
+    const columns = Object.fromEntries(SAMPLE_KEYS.map((k) => [k, []])) as unknown as MessageSamples;
+    const keyHead = `${target.transactionId ?? ''}|${target.evseNumber ?? ''}|${target.connectorNumber ?? ''}|`;
+    for (const s of samples) {
+      const sampledAt = s.sampledAt.toISOString();
+      columns.sampledAt.push(sampledAt);
+      columns.measurand.push(s.measurand.slice(0, 64));
+      columns.phase.push(s.phase);
+      columns.location.push(s.location);
+      columns.context.push(s.context);
+      columns.unit.push(s.unit);
+      columns.value.push(String(s.value));
+      columns.rawValue.push(s.rawValue);
+      columns.dedupKey.push(
+        dedupDigest(
+          `${keyHead}${sampledAt}|${s.measurand}|${s.phase ?? ''}|${s.location ?? ''}|${s.context ?? ''}`,
+        ),
+      );
+    }
+    return {
+      organizationId: connection.organizationId,
+      chargePointId: connection.chargePointId,
+      target,
+      receivedAt: this.clock.now().toISOString(),
+      samples: columns,
+    };
+  }
+
+  private batchOf(writes: MeterWrite[]): MeterBatch {
+    const batch = newBatch();
+    writes.forEach((w, i) => {
+      batch.organizationId.push(w.organizationId);
+      batch.chargePointId.push(w.chargePointId);
+      batch.sessionId.push(w.target.sessionId);
+      batch.evseNumber.push(w.target.evseNumber);
+      batch.connectorNumber.push(w.target.connectorNumber);
+      batch.receivedAt.push(w.receivedAt);
+      for (let k = 0; k < w.samples.sampledAt.length; k++) batch.message.push(i + 1);
+      for (const key of SAMPLE_KEYS) {
+        const into = batch[key] as unknown[];
+        for (const v of w.samples[key]) into.push(v);
+      }
+    });
+    return batch;
+  }
+
+  private values(batch: MeterBatch): unknown[] {
+    return BATCH_KEYS.map((k) => batch[k]);
+  }
+
+  /**
+   * One statement per batch, committed on its own: the samples of every message, the recompute of every
+   * session they belong to and the completion of the sessions stopped.
+   */
+  private async writeBatch(writes: MeterWrite[]): Promise<void> {
+    const batch = this.batchOf(writes);
+    const sessions = [
+      ...new Set(writes.map((w) => w.target.sessionId).filter((id): id is string => id !== null)),
+    ];
+    let values = this.values(batch);
+    let sql: [string, string];
+    if (sessions.length === 0) {
+      if (batch.dedupKey.length === 0) return;
+      sql = [INSERT_NEW, INSERT];
+    } else {
+      const stops = new Map<string, SessionStop>();
+      for (const w of writes) {
+        const id = w.target.sessionId;
+        if (w.stop && id && !stops.has(id)) stops.set(id, w.stop);
+      }
+      const stopped = [...stops.values()];
+      values = [
+        ...values,
+        sessions.sort(),
+        [...stops.keys()],
+        stopped.map((st) => st.stoppedAt.toISOString()),
+        stopped.map((st) => st.receivedAt.toISOString()),
+        stopped.map((st) => st.reason),
+        stopped.map((st) => st.clockSkew),
+      ];
+      sql = [INSERT_NEW_AND_RECOMPUTE, INSERT_AND_RECOMPUTE];
+    }
+    // Retried messages are rare: the batch is written as new samples only, and written again skipping
+    // the stored ones if one of them was (the failed statement wrote nothing). Just after such a batch,
+    // more retries are likely (a charger's queue after a reconnect): stored samples are skipped at once.
+    const [asNew, skippingStored] = sql;
+    if (this.clock.nowMs() - this.storedSeenAtMs >= RETRIES_WINDOW_MS) {
+      try {
+        await this.db.query(asNew, values);
+        return;
+      } catch (err) {
+        if (!isStoredAlready(err)) throw err;
+        this.storedSeenAtMs = this.clock.nowMs();
+      }
+    }
+    await this.db.query(skippingStored, values);
   }
 }

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock, newId } from '@csms/common';
 import { ChargingSession, ReservationTransitions } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
-import { BILLING_MEASURAND, NormalizedSample, isClockSkewed } from '../ocpp/ocpp-mapper';
+import { BILLING_MEASURAND, NormalizedSample, isClockSkewed, normalizeIdTag } from '../ocpp/ocpp-mapper';
 import { Authorization, AuthorizationService } from './authorization.service';
 import { MeterValuesService } from './meter-values.service';
 
@@ -73,38 +73,91 @@ export class SessionsService {
     start: Start16,
   ): Promise<{ transactionId: number; authorization: Authorization }> {
     // One transaction: one commit (the expensive part of a write) per StartTransaction.
-    return this.db.transaction((manager) => this.start16In(manager, connection, start));
+    const started = await this.db.transaction((manager) => this.start16In(manager, connection, start));
+    // The charger's MeterValues name this transaction next: its session is known without a lookup.
+    this.remember(connection, String(started.transactionId), started.sessionId);
+    return { transactionId: started.transactionId, authorization: started.authorization };
   }
 
   private async start16In(
     manager: EntityManager,
     connection: ChargerConnection,
     start: Start16,
-  ): Promise<{ transactionId: number; authorization: Authorization }> {
+  ): Promise<{ transactionId: number; sessionId: string; authorization: Authorization }> {
     const receivedAt = this.clock.now();
-    await this.closeSuperseded(manager, connection, start.connectorId, start.timestamp);
-    const authorization = await this.auth.authorize(connection.organizationId, start.idTag, { manager });
     const flags = isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [];
-    const inserted: Array<{ id: string; ocpp_transaction_id: number }> = await manager.query(
-      `WITH n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx)
-       INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
-         ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
-         started_at, start_received_at, flags)
-       SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4, 1, $5, NULL, $6, 'active', $7, $8, $9::text[] FROM n
-       ON CONFLICT DO NOTHING
-       RETURNING id, ocpp_transaction_id`,
+    const begin = energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin');
+    // One statement: the sessions this start supersedes are closed (as closeSuperseded does), the id tag
+    // is read for the authorization (its open sessions counted without those just closed), and the new
+    // session is inserted with its Transaction.Begin reading. That reading is the session's only one, so
+    // the recompute would give meter start = last reading = the reading and energy 0: they are written
+    // directly. The reading's dedup key is MeterValuesService's dedupDigest, made in SQL because the
+    // transaction id is drawn there (a retried start stores the reading again through MeterValuesService
+    // and must find it).
+    const [row]: Array<{
+      superseded: string[] | null;
+      tag_id: string | null;
+      tag_status: string | null;
+      tag_expires_at: Date | null;
+      tag_busy: boolean | null;
+      id: string | null;
+      ocpp_transaction_id: number | null;
+    }> = await manager.query(
+      `WITH sup AS (
+         UPDATE charging_sessions SET status = 'completed', flags = array_append(flags, 'superseded'),
+           stop_received_at = $8, updated_at = now()
+         WHERE charge_point_id = $3 AND evse_number = $4::int AND status = 'active' AND started_at < $7
+         RETURNING id),
+       tag AS (
+         SELECT t.id, t.status, t.expires_at,
+           EXISTS (SELECT 1 FROM charging_sessions x
+                   WHERE x.organization_id = $2 AND lower(x.id_tag) = $6 AND x.status = 'active'
+                     AND x.id NOT IN (SELECT id FROM sup)) AS busy
+         FROM id_tags t WHERE t.organization_id = $2 AND t.value_normalized = $6),
+       n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx),
+       s AS (
+         INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+           ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
+           started_at, start_received_at, flags, meter_start_wh, last_meter_wh, energy_wh)
+         SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4::int, 1, $5, NULL, (SELECT id FROM tag), 'active',
+           $7, $8, $9::text[], $10::numeric, $10::numeric, 0 FROM n
+         ON CONFLICT DO NOTHING
+         RETURNING id, ocpp_transaction_id),
+       m AS (
+         INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number,
+           connector_number, sampled_at, received_at, measurand, phase, location, context, unit, value,
+           raw_value, dedup_key)
+         SELECT $2, $3, s.id, $4::int, 1, $7, $8, '${BILLING_MEASURAND}', NULL, NULL, 'Transaction.Begin',
+           'Wh', $10::numeric, $11,
+           md5(s.ocpp_transaction_id::text || '|' || $4::int::text || '|1|' || $12::text
+               || '|${BILLING_MEASURAND}|||Transaction.Begin')::uuid
+         FROM s
+         ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
+       SELECT (SELECT array_agg(id) FROM sup) AS superseded, tag.id AS tag_id, tag.status AS tag_status,
+         tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id, s.ocpp_transaction_id
+       FROM (SELECT 1) AS one LEFT JOIN tag ON true LEFT JOIN s ON true`,
       [
         newId('sess'),
         connection.organizationId,
         connection.chargePointId,
         start.connectorId,
         start.idTag,
-        authorization.idTagId,
+        normalizeIdTag(start.idTag),
         start.timestamp,
         receivedAt,
         flags,
+        String(begin.value),
+        begin.rawValue,
+        begin.sampledAt.toISOString(),
       ],
     );
+    await this.superseded(manager, connection, row.superseded ?? []);
+    const authorization = this.auth.decide(
+      row.tag_id === null
+        ? undefined
+        : { id: row.tag_id, status: row.tag_status!, expires_at: row.tag_expires_at, busy: row.tag_busy! },
+    );
+    const inserted = row.id === null ? [] : [{ id: row.id, ocpp_transaction_id: row.ocpp_transaction_id! }];
     let session = inserted[0];
     let result = authorization;
     if (!session) {
@@ -120,93 +173,120 @@ export class SessionsService {
         exceptSessionId: session.id,
         manager,
       });
-    }
-    await this.meters.store(
-      connection,
-      [energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin')],
-      {
+      await this.meters.storeAndRecomputeIn(manager, connection, [begin], {
         sessionId: session.id,
         transactionId: String(session.ocpp_transaction_id),
         evseNumber: start.connectorId,
         connectorNumber: 1,
-      },
-      manager,
-    );
-    await this.meters.recompute(session.id, manager);
+      });
+    }
     await this.useReservation(manager, connection, {
       sessionId: session.id,
       reservationId: start.reservationId,
       connectorId: start.connectorId,
       idTag: start.idTag,
     });
-    return { transactionId: session.ocpp_transaction_id, authorization: result };
+    return { transactionId: session.ocpp_transaction_id, sessionId: session.id, authorization: result };
   }
 
+  /**
+   * A 1.6 StopTransaction. For a known session, its final readings, the recompute and the completion are
+   * one statement, batched with the MeterValues of other chargers (a retried stop stores nothing twice and
+   * completes nothing again); a stop for an unknown transaction is recorded as a completed session to
+   * review.
+   */
   async stop16(connection: ChargerConnection, stop: Stop16): Promise<Authorization | null> {
-    return this.db.transaction((manager) => this.stop16In(manager, connection, stop));
+    const receivedAt = this.clock.now();
+    const skewed = isClockSkewed(stop.timestamp, receivedAt);
+    const transactionId = String(stop.transactionId);
+    const samples = [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')];
+    // The session and, for the answer, the id tag (in an open session or not, it is accepted: the
+    // concurrency check does not apply to a stop) in one read.
+    const [row]: Array<{
+      id: string | null;
+      evse_number: number | null;
+      connector_number: number | null;
+      tag_id: string | null;
+      tag_status: string | null;
+      tag_expires_at: Date | null;
+    }> = await this.db.query(
+      `SELECT s.id, s.evse_number, s.connector_number, t.id AS tag_id, t.status AS tag_status,
+         t.expires_at AS tag_expires_at
+       FROM (SELECT 1) AS one
+       LEFT JOIN charging_sessions s ON s.charge_point_id = $1 AND s.transaction_id = $2
+       LEFT JOIN id_tags t ON t.organization_id = $3 AND t.value_normalized = $4`,
+      [
+        connection.chargePointId,
+        transactionId,
+        connection.organizationId,
+        stop.idTag ? normalizeIdTag(stop.idTag) : null,
+      ],
+    );
+    if (row.id !== null) {
+      await this.meters.storeAndComplete(
+        connection,
+        samples,
+        {
+          sessionId: row.id,
+          transactionId,
+          evseNumber: row.evse_number,
+          connectorNumber: row.connector_number,
+        },
+        { stoppedAt: stop.timestamp, receivedAt, reason: stop.reason, clockSkew: skewed },
+      );
+    } else {
+      await this.db.transaction((manager) =>
+        this.recordUnknownStop16(manager, connection, stop, samples, receivedAt, skewed),
+      );
+    }
+    if (!stop.idTag) return null;
+    return this.auth.decide(
+      row.tag_id === null
+        ? undefined
+        : { id: row.tag_id, status: row.tag_status!, expires_at: row.tag_expires_at, busy: false },
+      false,
+    );
   }
 
-  private async stop16In(
+  private async recordUnknownStop16(
     manager: EntityManager,
     connection: ChargerConnection,
     stop: Stop16,
-  ): Promise<Authorization | null> {
-    const receivedAt = this.clock.now();
-    const repo = manager.getRepository(ChargingSession);
-    let session = await repo.findOneBy({
-      chargePointId: connection.chargePointId,
-      transactionId: String(stop.transactionId),
-    });
-    const skewed = isClockSkewed(stop.timestamp, receivedAt);
-    if (!session) {
-      this.logger.warn(
-        { chargePointId: connection.chargePointId, transactionId: stop.transactionId },
-        'StopTransaction for an unknown transaction, recorded for review',
-      );
-      const transactionId = `unknown:${stop.transactionId}`;
-      await manager.query(
-        `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
-           id_tag, status, stopped_at, stop_received_at, stop_reason, flags)
-         VALUES ($1, $2, $3, '1.6', $4, $5, 'completed', $6, $7, $8, $9::text[])
-         ON CONFLICT DO NOTHING`,
-        [
-          newId('sess'),
-          connection.organizationId,
-          connection.chargePointId,
-          transactionId,
-          stop.idTag,
-          stop.timestamp,
-          receivedAt,
-          stop.reason,
-          ['unknown_transaction', ...(skewed ? ['clock_skew'] : [])],
-        ],
-      );
-      session = await repo.findOneByOrFail({ chargePointId: connection.chargePointId, transactionId });
-    } else {
-      await manager.query(
-        `UPDATE charging_sessions SET status = 'completed', stopped_at = $2, stop_received_at = $3,
-           stop_reason = $4,
-           flags = CASE WHEN $5 AND NOT ('clock_skew' = ANY(flags)) THEN flags || ARRAY['clock_skew'] ELSE flags END,
-           updated_at = now()
-         WHERE id = $1 AND status = 'active'`,
-        [session.id, stop.timestamp, receivedAt, stop.reason, skewed],
-      );
-    }
-    const target = {
+    samples: NormalizedSample[],
+    receivedAt: Date,
+    skewed: boolean,
+  ): Promise<void> {
+    this.logger.warn(
+      { chargePointId: connection.chargePointId, transactionId: stop.transactionId },
+      'StopTransaction for an unknown transaction, recorded for review',
+    );
+    const transactionId = `unknown:${stop.transactionId}`;
+    await manager.query(
+      `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+         id_tag, status, stopped_at, stop_received_at, stop_reason, flags)
+       VALUES ($1, $2, $3, '1.6', $4, $5, 'completed', $6, $7, $8, $9::text[])
+       ON CONFLICT DO NOTHING`,
+      [
+        newId('sess'),
+        connection.organizationId,
+        connection.chargePointId,
+        transactionId,
+        stop.idTag,
+        stop.timestamp,
+        receivedAt,
+        stop.reason,
+        ['unknown_transaction', ...(skewed ? ['clock_skew'] : [])],
+      ],
+    );
+    const session = await manager
+      .getRepository(ChargingSession)
+      .findOneByOrFail({ chargePointId: connection.chargePointId, transactionId });
+    await this.meters.storeAndRecomputeIn(manager, connection, samples, {
       sessionId: session.id,
       transactionId: session.transactionId,
       evseNumber: session.evseNumber,
       connectorNumber: session.connectorNumber,
-    };
-    await this.meters.store(
-      connection,
-      [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')],
-      target,
-      manager,
-    );
-    await this.meters.recompute(session.id, manager);
-    if (!stop.idTag) return null;
-    return this.auth.authorize(connection.organizationId, stop.idTag, { checkConcurrent: false, manager });
+    });
   }
 
   /**
@@ -228,7 +308,20 @@ export class SessionsService {
        RETURNING id`,
       [connection.chargePointId, evseNumber, startedAt, this.clock.now(), exceptSessionId],
     );
-    for (const { id } of closed) {
+    await this.superseded(
+      manager,
+      connection,
+      closed.map((c) => c.id),
+    );
+  }
+
+  /** Sessions just closed as superseded: logged, and recomputed now that they are completed. */
+  private async superseded(
+    manager: EntityManager,
+    connection: ChargerConnection,
+    ids: string[],
+  ): Promise<void> {
+    for (const id of ids) {
       this.logger.warn(
         { chargePointId: connection.chargePointId, sessionId: id },
         'Closed a superseded session',
@@ -253,9 +346,13 @@ export class SessionsService {
     if (known) return known;
     const session = await this.sessionOfTransaction(connection, transactionId);
     if (!session) return null;
-    if (!connection.sessionIds || connection.sessionIds.size >= 16) connection.sessionIds = new Map();
-    connection.sessionIds.set(transactionId, session.id);
+    this.remember(connection, transactionId, session.id);
     return session.id;
+  }
+
+  private remember(connection: ChargerConnection, transactionId: string, sessionId: string): void {
+    if (!connection.sessionIds || connection.sessionIds.size >= 16) connection.sessionIds = new Map();
+    connection.sessionIds.set(transactionId, sessionId);
   }
 
   /** The open session on an EVSE (2.0.1 MeterValues carry no transaction id). */
@@ -361,18 +458,12 @@ export class SessionsService {
             newFlags,
           ],
         );
-      await this.meters.store(
-        connection,
-        event.samples,
-        {
-          sessionId: session.id,
-          transactionId: event.transactionId,
-          evseNumber: evse.evse_number,
-          connectorNumber: evse.connector_number,
-        },
-        manager,
-      );
-      await this.meters.recompute(session.id, manager);
+      await this.meters.storeAndRecomputeIn(manager, connection, event.samples, {
+        sessionId: session.id,
+        transactionId: event.transactionId,
+        evseNumber: evse.evse_number,
+        connectorNumber: evse.connector_number,
+      });
       if (event.eventType !== 'Ended') {
         await this.useReservation(manager, connection, {
           sessionId: session.id,

@@ -40,6 +40,8 @@ export type SessionFlag = (typeof SESSION_FLAGS)[number];
 @Index('charging_sessions_unpriced_idx', ['stopReceivedAt'], {
   where: `status = 'completed' AND priced_at IS NULL`,
 })
+/** Open sessions of an EVSE: the ones a new start supersedes, and a 2.0.1 MeterValues' session. */
+@Index('charging_sessions_active_evse_idx', ['chargePointId', 'evseNumber'], { where: `status = 'active'` })
 @Index('charging_sessions_ocpp_tx_uq', { synchronize: false })
 @Index('charging_sessions_v16_start_uq', { synchronize: false })
 @Index('charging_sessions_active_tag_idx', { synchronize: false })

@@ -2,13 +2,19 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { numericTransformer } from './numeric.transformer';
 
 /**
- * One sampled value. `dedupKey` identifies the sample (EVSE, connector, transaction, time, measurand,
- * phase, location, context), so a retried message stores nothing twice. Energy values are normalised
- * to Wh in `value`; `rawValue`/`unit` keep what the charger sent.
+ * One sampled value. `dedupKey` identifies the sample: the MD5 (as a uuid) of its EVSE, connector,
+ * transaction, time, measurand, phase, location and context, unique per charge point and time, so a
+ * retried message stores nothing twice. Energy values are normalised to Wh in `value`; `rawValue`/`unit`
+ * keep what the charger sent.
  */
 @Entity('meter_values')
-@Index('meter_values_dedup_uq', ['chargePointId', 'dedupKey'], { unique: true })
+@Index('meter_values_dedup_uq', ['chargePointId', 'sampledAt', 'dedupKey'], { unique: true })
 @Index('meter_values_session_idx', ['sessionId', 'sampledAt'])
+/**
+ * Partial, with INCLUDE (value, context): the billing register samples of a session in the order the
+ * session recompute reads them (migration SessionWriteIndexes).
+ */
+@Index('meter_values_register_idx', { synchronize: false })
 export class MeterValue {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -55,6 +61,6 @@ export class MeterValue {
   @Column({ type: 'varchar', length: 64 })
   rawValue: string;
 
-  @Column({ type: 'varchar', length: 300 })
+  @Column({ type: 'uuid' })
   dedupKey: string;
 }

@@ -10,6 +10,8 @@ import { Billing1795347158153 } from './1795347158153-billing';
 import { ProjectTariffs1795349400000 } from './1795349400000-project-tariffs';
 import { ChargePointListIndex1795353380475 } from './1795353380475-charge-point-list-index';
 import { StatusHistoryRetries1795360320429 } from './1795360320429-status-history-retries';
+import { SessionWriteIndexes1795364054991 } from './1795364054991-session-write-indexes';
+import { MeterDedupDigest1795364321215 } from './1795364321215-meter-dedup-digest';
 import { ChargePointCounts1795364742323 } from './1795364742323-charge-point-counts';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
@@ -26,5 +28,7 @@ export const MIGRATIONS: Function[] = [
   ProjectTariffs1795349400000,
   ChargePointListIndex1795353380475,
   StatusHistoryRetries1795360320429,
+  SessionWriteIndexes1795364054991,
+  MeterDedupDigest1795364321215,
   ChargePointCounts1795364742323,
 ];
