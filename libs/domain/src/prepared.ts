@@ -22,7 +22,9 @@ function nameOf(text: string): string {
  * Postgres can keep its plan, instead of parsing and planning it on every call (on the charge point list
  * that was as long as running it). `text` must be a constant shape (values as parameters, never spliced
  * in) or every variant becomes a statement of its own. Outside a transaction only; it bypasses TypeORM's
- * query logging, not the pool's statement_timeout.
+ * query logging, not the pool's statement_timeout. A generic plan is kept until the table's statistics
+ * change (ANALYZE, which autovacuum runs as a table grows), so use it for statements whose best plan does
+ * not depend on a table's size (an index lookup by organization), not for the gateway's batch writes.
  */
 export async function queryPrepared<T>(db: DataSource, text: string, values: unknown[]): Promise<T[]> {
   const pool = (db.driver as unknown as { master: PgPool }).master;
