@@ -13,52 +13,7 @@ export interface SampleTarget {
   connectorNumber: number | null;
 }
 
-/**
- * The MeterValues of a batch as statement parameters: the fields of each message once, and each sample
- * with the position (from 1) of its message. Timestamps as ISO strings.
- */
-interface MeterBatch {
-  organizationId: string[];
-  chargePointId: string[];
-  sessionId: Array<string | null>;
-  evseNumber: Array<number | null>;
-  connectorNumber: Array<number | null>;
-  receivedAt: string[];
-  message: number[];
-  sampledAt: string[];
-  measurand: string[];
-  phase: Array<string | null>;
-  location: Array<string | null>;
-  context: Array<string | null>;
-  unit: Array<string | null>;
-  value: string[];
-  rawValue: string[];
-  dedupKey: string[];
-}
-
-const BATCH_KEYS: Array<keyof MeterBatch> = [
-  'organizationId',
-  'chargePointId',
-  'sessionId',
-  'evseNumber',
-  'connectorNumber',
-  'receivedAt',
-  'message',
-  'sampledAt',
-  'measurand',
-  'phase',
-  'location',
-  'context',
-  'unit',
-  'value',
-  'rawValue',
-  'dedupKey',
-];
-
-const newBatch = (): MeterBatch =>
-  Object.fromEntries(BATCH_KEYS.map((k) => [k, []])) as unknown as MeterBatch;
-
-/** The samples of one message, as columns. */
+/** The samples of one message, as columns. Timestamps as ISO strings. */
 interface MessageSamples {
   sampledAt: string[];
   measurand: string[];
@@ -82,6 +37,35 @@ const SAMPLE_KEYS: Array<keyof MessageSamples> = [
   'rawValue',
   'dedupKey',
 ];
+
+/**
+ * The MeterValues of a batch as statement parameters: the fields of each message once, and each sample
+ * with the position (from 1) of its message.
+ */
+interface MeterBatch extends MessageSamples {
+  organizationId: string[];
+  chargePointId: string[];
+  sessionId: Array<string | null>;
+  evseNumber: Array<number | null>;
+  connectorNumber: Array<number | null>;
+  receivedAt: string[];
+  message: number[];
+}
+
+/** In the order of the statement's parameters: the message fields, then the sample columns. */
+const BATCH_KEYS: Array<keyof MeterBatch> = [
+  'organizationId',
+  'chargePointId',
+  'sessionId',
+  'evseNumber',
+  'connectorNumber',
+  'receivedAt',
+  'message',
+  ...SAMPLE_KEYS,
+];
+
+const newBatch = (): MeterBatch =>
+  Object.fromEntries(BATCH_KEYS.map((k) => [k, []])) as unknown as MeterBatch;
 
 /**
  * The identity of a sample as a uuid: the MD5 of its key (transaction, EVSE, connector, time, measurand,
