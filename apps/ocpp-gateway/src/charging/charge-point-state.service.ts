@@ -174,19 +174,32 @@ export class ChargePointStateService {
     }
     const connectors = [...latest.values()];
     const col = <T>(rows: ConnectorStatusWrite[], f: (w: ConnectorStatusWrite) => T) => rows.map(f);
+    // Organization, charge point, EVSE, connector, status, error code, info, vendor code, time: the columns
+    // of a report, for the history ($1–$9) and for the connectors and their EVSEs ($13–$21).
+    const reportColumns = (rows: ConnectorStatusWrite[]) => [
+      col(rows, (w) => w.organizationId),
+      col(rows, (w) => w.chargePointId),
+      col(rows, (w) => w.report.evseNumber),
+      col(rows, (w) => w.report.connectorNumber),
+      col(rows, (w) => w.report.status),
+      col(rows, (w) => cut(w.report.errorCode, 50)),
+      col(rows, (w) => cut(w.report.info, 50)),
+      col(rows, (w) => cut(w.report.vendorErrorCode, 50)),
+      col(rows, (w) => w.report.timestamp.toISOString()),
+    ];
     await this.db.query(
       `WITH e AS (
          INSERT INTO evses (id, organization_id, charge_point_id, evse_number, source)
          SELECT e.id, e.org, e.cp, e.evse, 'status_notification'
-         FROM unnest($11::varchar[], $12::varchar[], $13::varchar[], $14::int[]) AS e(id, org, cp, evse)
+         FROM unnest($11::varchar[], $13::varchar[], $14::varchar[], $15::int[]) AS e(id, org, cp, evse)
          ON CONFLICT (charge_point_id, evse_number) DO NOTHING),
        c AS (
          INSERT INTO connectors (id, organization_id, charge_point_id, evse_number, connector_number, source,
            status, error_code, info, vendor_error_code, status_at)
          SELECT c.id, c.org, c.cp, c.evse, c.conn, 'status_notification', c.status, c.error_code, c.info,
            c.vendor_error_code, c.at
-         FROM unnest($15::varchar[], $16::varchar[], $17::varchar[], $18::int[], $19::int[], $20::varchar[],
-           $21::varchar[], $22::varchar[], $23::varchar[], $24::timestamptz[])
+         FROM unnest($12::varchar[], $13::varchar[], $14::varchar[], $15::int[], $16::int[], $17::varchar[],
+           $18::varchar[], $19::varchar[], $20::varchar[], $21::timestamptz[])
            AS c(id, org, cp, evse, conn, status, error_code, info, vendor_error_code, at)
          ON CONFLICT (charge_point_id, evse_number, connector_number) DO UPDATE SET
            status = EXCLUDED.status, error_code = EXCLUDED.error_code, info = EXCLUDED.info,
@@ -203,30 +216,11 @@ export class ChargePointStateService {
          WHERE h.charge_point_id = v.cp AND h.charger_timestamp = v.at AND h.status = v.status
            AND h.evse_number IS NOT DISTINCT FROM v.evse AND h.connector_number IS NOT DISTINCT FROM v.conn)`,
       [
-        col(reports, (w) => w.organizationId),
-        col(reports, (w) => w.chargePointId),
-        col(reports, (w) => w.report.evseNumber),
-        col(reports, (w) => w.report.connectorNumber),
-        col(reports, (w) => w.report.status),
-        col(reports, (w) => cut(w.report.errorCode, 50)),
-        col(reports, (w) => cut(w.report.info, 50)),
-        col(reports, (w) => cut(w.report.vendorErrorCode, 50)),
-        col(reports, (w) => w.report.timestamp.toISOString()),
+        ...reportColumns(reports),
         col(reports, (w) => w.receivedAt.toISOString()),
         col(connectors, () => newId('evse')),
-        col(connectors, (w) => w.organizationId),
-        col(connectors, (w) => w.chargePointId),
-        col(connectors, (w) => w.report.evseNumber),
         col(connectors, () => newId('conn')),
-        col(connectors, (w) => w.organizationId),
-        col(connectors, (w) => w.chargePointId),
-        col(connectors, (w) => w.report.evseNumber),
-        col(connectors, (w) => w.report.connectorNumber),
-        col(connectors, (w) => w.report.status),
-        col(connectors, (w) => cut(w.report.errorCode, 50)),
-        col(connectors, (w) => cut(w.report.info, 50)),
-        col(connectors, (w) => cut(w.report.vendorErrorCode, 50)),
-        col(connectors, (w) => w.report.timestamp.toISOString()),
+        ...reportColumns(connectors),
       ],
     );
   }
