@@ -248,9 +248,9 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
       let next = started + Math.random() * intervalMs;
       // Transactions end after 20 MeterValues, at staggered points so stops and starts spread evenly.
       let sent = Math.floor(Math.random() * 20);
-      while (charger.connected) {
+      // A charger whose next slot falls after the deadline stops now rather than idling into the measured time.
+      while (charger.connected && next < deadline) {
         await sleep(Math.max(0, next - performance.now()));
-        if (performance.now() >= deadline) break;
         next += intervalMs;
         try {
           energy[i] += 90;

@@ -662,6 +662,29 @@ describe('OCPP gateway', () => {
       expect((await db().query(periodic, [cp.id]))[0].count).toBe(1);
     });
 
+    it('stores every frame of the message log byte for byte, malformed ones included', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      const log = gateway.app.get(MessageLogService);
+      const read = async () =>
+        (
+          await db().query(`SELECT frame FROM ocpp_messages WHERE charge_point_id = $1 ORDER BY id`, [cp.id])
+        ).map((r: { frame: string }) => r.frame);
+      const wellFormed = [
+        '[2,"a1","DataTransfer",{"vendorId":"Acme","data":"say \\"hi\\", back\\\\slash, {braces}, ⚡ 充电"}]',
+        '[3,"a1",{"status":"Accepted","data":"NULL"}]',
+        '[2,"a2","Heartbeat",{}]',
+      ];
+      for (const frame of wellFormed) log.record(cp.id, 'in', frame, new Map());
+      await log.flush();
+      expect(await read()).toEqual(wellFormed);
+
+      // A separator character or an empty frame sends the batch the other way; nothing is lost or changed.
+      const malformed = ['not json \x1e with a "record separator"', '', '[2,"a3","Heartbeat",{}]'];
+      for (const frame of malformed) log.record(cp.id, 'in', frame, new Map());
+      await log.flush();
+      expect(await read()).toEqual([...wellFormed, ...malformed]);
+    });
+
     it('keeps the message log bounded per charger', async () => {
       const cp = await aChargePoint(api, owner.token);
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });

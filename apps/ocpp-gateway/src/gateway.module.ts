@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import {
   APP_CONFIG,
@@ -32,7 +32,13 @@ export class GatewayModule {
         AppConfigModule.forRoot({ config }),
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => loggerParams(config, 'ocpp-gateway'),
+          // The gateway's one HTTP route is its health check, which is not logged. Binding a request
+          // logger to it would switch on Node's async context tracking (AsyncLocalStorage) for the rest
+          // of the process, a hook on every promise of every OCPP message after the first probe.
+          useFactory: (config: AppConfig) => ({
+            ...loggerParams(config, 'ocpp-gateway'),
+            exclude: [{ method: RequestMethod.ALL, path: 'health' }],
+          }),
         }),
         DomainModule.forRoot(),
         QueuesModule.forRoot('ocpp-gateway', config.mode),

@@ -7,3 +7,4 @@ export * from './naming.strategy';
 export * from './reservation-transitions';
 export * from './embedded-database';
 export * from './prepared';
+export * from './pg-array';

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
+import { pgArrayLiteral } from '@csms/domain';
 import type { OcppMessage } from '@csms/domain';
 
 /** Frames kept per charger in `ocpp_messages`; older ones are pruned. */
@@ -16,6 +17,9 @@ const FLUSH_BATCH = 500;
 const PRUNE_EVERY = 50;
 
 type Direction = 'in' | 'out';
+
+/** ASCII record separator: JSON escapes control characters inside strings, so a well-formed frame has none. */
+const FRAME_SEPARATOR = '\x1e';
 
 interface Parsed {
   messageType: number | null;
@@ -178,19 +182,24 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
     const batch = this.buffer;
     this.buffer = [];
     try {
-      const col = <K extends keyof (typeof batch)[number]>(k: K) => batch.map((r) => r[k]);
+      const col = <K extends keyof (typeof batch)[number]>(k: K) => pgArrayLiteral(batch.map((r) => r[k]));
+      const frames = batch.map((r) => r.frame);
+      // The frames go as one text split by Postgres at a separator no JSON text holds unescaped: no
+      // escaping of their quotes on either side. A frame that holds one, or is empty (malformed input),
+      // sends the batch as an array literal instead.
+      const separated = frames.every((f) => f.length > 0 && !f.includes(FRAME_SEPARATOR));
       await this.db.query(
         `INSERT INTO ocpp_messages (charge_point_id, direction, message_type, message_id, action, frame,
            gateway_node, created_at)
          SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::smallint[], $4::varchar[], $5::varchar[],
-           $6::text[], $7::varchar[], $8::timestamptz[])`,
+           ${separated ? `string_to_array($6::text, chr(30))` : '$6::text[]'}, $7::varchar[], $8::timestamptz[])`,
         [
           col('chargePointId'),
           col('direction'),
           col('messageType'),
           col('messageId'),
           col('action'),
-          col('frame'),
+          separated ? frames.join(FRAME_SEPARATOR) : pgArrayLiteral(frames),
           col('gatewayNode'),
           col('createdAt'),
         ],
