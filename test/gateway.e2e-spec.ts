@@ -223,6 +223,34 @@ describe('OCPP gateway', () => {
       }
     });
 
+    it('pings a charger only after an interval without a message from it', async () => {
+      const pinging = await startGateway(stack, { OCPP_PING_INTERVAL: '1' });
+      try {
+        const cp = await aChargePoint(api, owner.token);
+        const client = await connect({ port: pinging.port, identity: cp.id, password: cp.password });
+        const pings: number[] = [];
+        (client as unknown as { _ws: { on(e: 'ping', f: () => void): void } })._ws.on('ping', () =>
+          pings.push(Date.now()),
+        );
+        const busyUntil = Date.now() + 2500;
+        while (Date.now() < busyUntil) {
+          await client.call('Heartbeat', {});
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        expect(pings).toEqual([]);
+        const quietSince = Date.now();
+        await eventually(
+          async () => pings.length,
+          (n) => n > 0,
+          4000,
+        );
+        expect(pings[0] - quietSince).toBeGreaterThanOrEqual(700);
+        expect(client.state).toBe(1); // answered the ping and still open
+      } finally {
+        await pinging.close();
+      }
+    });
+
     it('closes the socket of a charger the operator decommissions', async () => {
       const cp = await aChargePoint(api, owner.token);
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });

@@ -140,6 +140,9 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       protocols: OCPP_PROTOCOLS,
       strictMode: true,
       pingIntervalMs: this.config.gateway.pingIntervalSeconds * 1000,
+      // A message from the charger proves the socket alive: it is pinged only after an interval of
+      // silence, so 10,000 busy chargers cost no pings (each a write and a pong to read).
+      deferPingsOnActivity: true,
       respondWithDetailedErrors: false,
       maxBadMessages: this.config.gateway.maxBadMessages,
       wssOptions: { maxPayload: this.config.gateway.maxPayloadBytes },
