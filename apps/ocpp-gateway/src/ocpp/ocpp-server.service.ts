@@ -15,7 +15,7 @@ import type { IHandshakeInterface } from 'ocpp-rpc/lib/server-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
 import { verifyChargerPassword } from '@csms/auth';
-import { CHARGE_POINT_ID_PATTERN, ChargePoint, RegistrationStatus } from '@csms/domain';
+import { CHARGE_POINT_ID_PATTERN, ChargePoint, RegistrationStatus, pgArrayLiteral } from '@csms/domain';
 import { ConnectionRegistry } from '@csms/queues';
 import { ChargePointStateService } from '../charging/charge-point-state.service';
 import { V16_HANDLERS } from '../v16';
@@ -77,7 +77,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
         `SELECT id, organization_id, ocpp_version, registration_status, security_profile, password_hash,
            previous_password_hash, decommissioned_at, last_boot_at
          FROM charge_points WHERE id = ANY($1::varchar[])`,
-        [ids],
+        [pgArrayLiteral(ids)],
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id));
@@ -92,9 +92,9 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
          FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[]) AS v(id, version, at)
          WHERE c.id = v.id`,
         [
-          connections.map((c) => c.chargePointId),
-          connections.map((c) => c.version),
-          connections.map((c) => c.connectedAt),
+          pgArrayLiteral(connections.map((c) => c.chargePointId)),
+          pgArrayLiteral(connections.map((c) => c.version)),
+          pgArrayLiteral(connections.map((c) => c.connectedAt)),
         ],
       );
     },
@@ -105,7 +105,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       await this.db.query(
         `UPDATE charge_points c SET last_disconnected_at = v.at
          FROM unnest($1::varchar[], $2::timestamptz[]) AS v(id, at) WHERE c.id = v.id`,
-        [items.map((i) => i.id), items.map((i) => i.at)],
+        [pgArrayLiteral(items.map((i) => i.id)), pgArrayLiteral(items.map((i) => i.at))],
       );
     },
     { maxBatch: 1000, maxConcurrent: 1 },
