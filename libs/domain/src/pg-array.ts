@@ -35,3 +35,8 @@ export function pgArrayLiteral(values: readonly PgArrayElement[]): string {
   for (let i = 0; i < values.length; i++) parts[i] = element(values[i]);
   return `{${parts.join(',')}}`;
 }
+
+/** One column of a batch (`f` of every row) as an array literal: see {@link pgArrayLiteral}. */
+export function pgColumn<T>(rows: readonly T[], f: (row: T) => PgArrayElement): string {
+  return pgArrayLiteral(rows.map(f));
+}

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, newId } from '@csms/common';
-import { PgArrayElement, RegistrationStatus, ReservationTransitions, pgArrayLiteral } from '@csms/domain';
+import { RegistrationStatus, ReservationTransitions, pgColumn } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
 
@@ -50,7 +50,7 @@ export class ChargePointStateService {
         `UPDATE charge_points c SET last_seen_at = v.at
          FROM unnest($1::varchar[], $2::timestamptz[]) AS v(id, at)
          WHERE c.id = v.id AND (c.last_seen_at IS NULL OR c.last_seen_at < v.at)`,
-        [pgArrayLiteral(items.map((i) => i.id)), pgArrayLiteral(items.map((i) => i.at))],
+        [pgColumn(items, (i) => i.id), pgColumn(items, (i) => i.at)],
       );
     },
     { maxBatch: 1000, maxConcurrent: 1 },
@@ -67,12 +67,12 @@ export class ChargePointStateService {
              $6::timestamptz[]) AS v(id, vendor, model, serial, firmware, at)
            WHERE c.id = v.id RETURNING c.id, c.registration_status`,
           [
-            pgArrayLiteral(items.map((i) => i.id)),
-            pgArrayLiteral(items.map((i) => cut(i.info.vendor, 50))),
-            pgArrayLiteral(items.map((i) => cut(i.info.model, 50))),
-            pgArrayLiteral(items.map((i) => cut(i.info.serialNumber, 50))),
-            pgArrayLiteral(items.map((i) => cut(i.info.firmwareVersion, 50))),
-            pgArrayLiteral(items.map((i) => i.at)),
+            pgColumn(items, (i) => i.id),
+            pgColumn(items, (i) => cut(i.info.vendor, 50)),
+            pgColumn(items, (i) => cut(i.info.model, 50)),
+            pgColumn(items, (i) => cut(i.info.serialNumber, 50)),
+            pgColumn(items, (i) => cut(i.info.firmwareVersion, 50)),
+            pgColumn(items, (i) => i.at),
           ],
         )
       )[0];
@@ -173,8 +173,7 @@ export class ChargePointStateService {
       if (!seen || seen.report.timestamp.getTime() <= w.report.timestamp.getTime()) latest.set(key, w);
     }
     const connectors = [...latest.values()];
-    const col = (rows: ConnectorStatusWrite[], f: (w: ConnectorStatusWrite) => PgArrayElement) =>
-      pgArrayLiteral(rows.map(f));
+    const col = pgColumn<ConnectorStatusWrite>;
     // Organization, charge point, EVSE, connector, status, error code, info, vendor code, time: the columns
     // of a report, for the history ($1–$9) and for the connectors and their EVSEs ($13–$21).
     const reportColumns = (rows: ConnectorStatusWrite[]) => [

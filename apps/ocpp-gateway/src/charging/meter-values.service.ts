@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '@csms/common';
-import { pgArrayLiteral } from '@csms/domain';
+import { pgArrayLiteral, pgColumn } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
 import { BILLING_MEASURAND, NormalizedSample } from '../ocpp/ocpp-mapper';
@@ -222,7 +222,8 @@ interface MeterWrite {
   stop?: SessionStop;
 }
 
-const noStops = () => [[], [], [], [], []];
+/** The five stop parameters of a statement that stops no session: empty arrays. */
+const NO_STOPS = ['{}', '{}', '{}', '{}', '{}'];
 
 /** Stores sampled values once and derives the session's energy from the billing register. */
 @Injectable()
@@ -282,7 +283,7 @@ export class MeterValuesService {
     await manager.query(INSERT_AND_RECOMPUTE, [
       ...this.values(batch),
       pgArrayLiteral([target.sessionId]),
-      ...noStops(),
+      ...NO_STOPS,
     ]);
   }
 
@@ -380,10 +381,10 @@ export class MeterValuesService {
         ...values,
         pgArrayLiteral(sessions.sort()),
         pgArrayLiteral([...stops.keys()]),
-        pgArrayLiteral(stopped.map((st) => st.stoppedAt)),
-        pgArrayLiteral(stopped.map((st) => st.receivedAt)),
-        pgArrayLiteral(stopped.map((st) => st.reason)),
-        pgArrayLiteral(stopped.map((st) => st.clockSkew)),
+        pgColumn(stopped, (st) => st.stoppedAt),
+        pgColumn(stopped, (st) => st.receivedAt),
+        pgColumn(stopped, (st) => st.reason),
+        pgColumn(stopped, (st) => st.clockSkew),
       ];
       sql = [INSERT_NEW_AND_RECOMPUTE, INSERT_AND_RECOMPUTE];
     }

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
-import { pgArrayLiteral } from '@csms/domain';
+import { pgArrayLiteral, pgColumn } from '@csms/domain';
 import type { OcppMessage } from '@csms/domain';
 
 /** Frames kept per charger in `ocpp_messages`; older ones are pruned. */
@@ -182,7 +182,7 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
     const batch = this.buffer;
     this.buffer = [];
     try {
-      const col = <K extends keyof (typeof batch)[number]>(k: K) => pgArrayLiteral(batch.map((r) => r[k]));
+      const col = <K extends keyof (typeof batch)[number]>(k: K) => pgColumn(batch, (r) => r[k]);
       const frames = batch.map((r) => r.frame);
       // The frames go as one text split by Postgres at a separator no JSON text holds unescaped: no
       // escaping of their quotes on either side. A frame that holds one, or is empty (malformed input),

@@ -15,7 +15,13 @@ import type { IHandshakeInterface } from 'ocpp-rpc/lib/server-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
 import { verifyChargerPassword } from '@csms/auth';
-import { CHARGE_POINT_ID_PATTERN, ChargePoint, RegistrationStatus, pgArrayLiteral } from '@csms/domain';
+import {
+  CHARGE_POINT_ID_PATTERN,
+  ChargePoint,
+  RegistrationStatus,
+  pgArrayLiteral,
+  pgColumn,
+} from '@csms/domain';
 import { ConnectionRegistry } from '@csms/queues';
 import { ChargePointStateService } from '../charging/charge-point-state.service';
 import { V16_HANDLERS } from '../v16';
@@ -92,9 +98,9 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
          FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[]) AS v(id, version, at)
          WHERE c.id = v.id`,
         [
-          pgArrayLiteral(connections.map((c) => c.chargePointId)),
-          pgArrayLiteral(connections.map((c) => c.version)),
-          pgArrayLiteral(connections.map((c) => c.connectedAt)),
+          pgColumn(connections, (c) => c.chargePointId),
+          pgColumn(connections, (c) => c.version),
+          pgColumn(connections, (c) => c.connectedAt),
         ],
       );
     },
@@ -105,7 +111,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       await this.db.query(
         `UPDATE charge_points c SET last_disconnected_at = v.at
          FROM unnest($1::varchar[], $2::timestamptz[]) AS v(id, at) WHERE c.id = v.id`,
-        [pgArrayLiteral(items.map((i) => i.id)), pgArrayLiteral(items.map((i) => i.at))],
+        [pgColumn(items, (i) => i.id), pgColumn(items, (i) => i.at)],
       );
     },
     { maxBatch: 1000, maxConcurrent: 1 },
