@@ -198,9 +198,9 @@ async function countPersisted(databaseUrl: string): Promise<{ messages: number; 
   await db.connect();
   try {
     const { rows } = await db.query(
-      `SELECT count(*) FILTER (WHERE measurand = 'Energy.Active.Import.Register' AND context = 'Sample.Periodic')::int AS messages,
-              count(*) FILTER (WHERE context = 'Sample.Periodic')::int AS samples
-       FROM meter_values`,
+      `SELECT count(*) FILTER (WHERE register_context = 'Sample.Periodic')::int AS messages,
+              coalesce(sum(cardinality(array_positions(contexts, 'Sample.Periodic'))), 0)::int AS samples
+       FROM meter_value_sets`,
     );
     return rows[0];
   } finally {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RPCClient } from 'ocpp-rpc';
 import { DataSource } from 'typeorm';
-import { MeterDedupDigest1795364321215 } from '../libs/domain/src/migrations/1795364321215-meter-dedup-digest';
+import { MeterValueSets1795381945667 } from '../libs/domain/src/migrations/1795381945667-meter-value-sets';
 import { ConnectionRegistry } from '@csms/queues';
 import { ChargePointStateService } from '../apps/ocpp-gateway/src/charging/charge-point-state.service';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
@@ -418,7 +418,8 @@ describe('OCPP gateway', () => {
       });
       expect(session.id).toMatch(/^sess_/);
       const [{ count }] = await db().query(
-        `SELECT count(*)::int AS count FROM meter_values WHERE session_id = $1`,
+        `SELECT coalesce(sum(cardinality(measurands)), 0)::int AS count FROM meter_value_sets
+         WHERE session_id = $1`,
         [session.id],
       );
       expect(count).toBe(5); // begin, 2.5 kWh, power, transactionData 3200, end
@@ -554,8 +555,8 @@ describe('OCPP gateway', () => {
       };
       const registerReadings = async () => {
         const [{ count }] = await db().query(
-          `SELECT count(*)::int AS count FROM meter_values
-           WHERE session_id = $1 AND measurand = 'Energy.Active.Import.Register'`,
+          `SELECT count(*)::int AS count FROM meter_value_sets
+           WHERE session_id = $1 AND register_wh IS NOT NULL`,
           [(await session()).id],
         );
         return count;
@@ -630,7 +631,8 @@ describe('OCPP gateway', () => {
         meters.storeAndRecompute(connection, [register(120, 700), register(90, 300)], target),
       ]);
       const [{ count }] = await db().query(
-        `SELECT count(*)::int AS count FROM meter_values WHERE session_id = $1`,
+        `SELECT coalesce(sum(cardinality(measurands)), 0)::int AS count FROM meter_value_sets
+         WHERE session_id = $1`,
         [target.sessionId],
       );
       expect(count).toBe(4); // begin, 60 s, 90 s, 120 s
@@ -643,51 +645,74 @@ describe('OCPP gateway', () => {
       });
     });
 
-    it('recognises a reading stored before its dedup key became a digest when the message comes again', async () => {
+    it('recognises a message stored before values became sets when it comes again', async () => {
       const cp = await aChargePoint(api, owner.token);
-      await post('/api/v1/id-tags', { value: 'digest-tag' });
+      await post('/api/v1/id-tags', { value: 'sets-tag' });
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
       const startedAt = new Date(Date.now() - 60_000);
       const { transactionId } = (await client.call('StartTransaction', {
         connectorId: 1,
-        idTag: 'digest-tag',
+        idTag: 'sets-tag',
         meterStart: 0,
         timestamp: iso(startedAt),
       })) as { transactionId: number };
       const sampledAt = iso(new Date(startedAt.getTime() + 30_000));
+      const values = [
+        { value: '250', measurand: 'Energy.Active.Import.Register', context: 'Sample.Periodic' },
+        { value: '7400', measurand: 'Power.Active.Import', unit: 'W', context: 'Sample.Periodic' },
+      ];
       const meter = {
         connectorId: 1,
         transactionId,
-        meterValue: [
-          {
-            timestamp: sampledAt,
-            sampledValue: [
-              { value: '250', measurand: 'Energy.Active.Import.Register', context: 'Sample.Periodic' },
-            ],
-          },
-        ],
+        meterValue: [{ timestamp: sampledAt, sampledValue: values }],
       };
       await client.call('MeterValues', meter);
-      const periodic = `SELECT count(*)::int AS count FROM meter_values m JOIN charging_sessions s ON s.id = m.session_id
-         WHERE s.charge_point_id = $1 AND m.context = 'Sample.Periodic'`;
-      expect((await db().query(periodic, [cp.id]))[0].count).toBe(1);
+      const periodic = async () =>
+        (
+          await db().query(
+            `SELECT m.measurands, m.values::float8[] AS values, m.register_wh::float8 AS register
+             FROM meter_value_sets m JOIN charging_sessions s ON s.id = m.session_id
+             WHERE s.charge_point_id = $1 AND m.sampled_at = $2`,
+            [cp.id, sampledAt],
+          )
+        ).map((r: object) => ({ ...r }));
+      const stored = [
+        {
+          measurands: ['Energy.Active.Import.Register', 'Power.Active.Import'],
+          values: [250, 7400],
+          register: 250,
+        },
+      ];
+      expect(await periodic()).toEqual(stored);
 
-      // Back to the schema before the digest, with the key string the gateway stored then; forward again.
-      const migration = new MeterDedupDigest1795364321215();
+      // Back to one row per value, with the dedup keys the gateway stored then (the MD5 of each value's
+      // key); forward again, which groups them into a set.
+      const migration = new MeterValueSets1795381945667();
       const runner = db().createQueryRunner();
       try {
         await migration.down(runner);
-        await runner.query(
-          `UPDATE meter_values m SET dedup_key = $2 FROM charging_sessions s
-           WHERE s.id = m.session_id AND s.charge_point_id = $1 AND m.context = 'Sample.Periodic'`,
-          [cp.id, `${transactionId}|1|1|${sampledAt}|Energy.Active.Import.Register|||Sample.Periodic`],
-        );
+        for (const v of values) {
+          const [, updated] = await runner.query(
+            `UPDATE meter_values m SET dedup_key = md5($2)::uuid FROM charging_sessions s
+             WHERE s.id = m.session_id AND s.charge_point_id = $1 AND m.measurand = $3 AND m.sampled_at = $4`,
+            [
+              cp.id,
+              `${transactionId}|1|1|${sampledAt}|${v.measurand}|||Sample.Periodic`,
+              v.measurand,
+              sampledAt,
+            ],
+          );
+          expect(updated).toBe(1);
+        }
         await migration.up(runner);
       } finally {
         await runner.release();
       }
+      expect(await periodic()).toEqual(stored);
       await client.call('MeterValues', meter);
-      expect((await db().query(periodic, [cp.id]))[0].count).toBe(1);
+      expect(await periodic()).toEqual(stored);
+      const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      expect(body.data[0]).toMatchObject({ meter_start_wh: 0, last_meter_wh: 250, energy_wh: 250 });
     });
 
     it('stores every frame of the message log byte for byte, malformed ones included', async () => {
@@ -977,7 +1002,8 @@ describe('OCPP gateway', () => {
       );
       expect(events.map((e: { seq_no: number }) => e.seq_no)).toEqual([0, 1, 2]);
       const [{ count }] = await db().query(
-        `SELECT count(*)::int AS count FROM meter_values WHERE session_id = $1`,
+        `SELECT coalesce(sum(cardinality(measurands)), 0)::int AS count FROM meter_value_sets
+         WHERE session_id = $1`,
         [body.data[0].id],
       );
       expect(count).toBe(3);

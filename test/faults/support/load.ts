@@ -116,8 +116,9 @@ export async function checkPersistence(
   };
   for (const c of chargers) {
     const meter = await stack.query<{ at: Date; value: number; n: number }>(
-      `SELECT sampled_at AS at, value::float AS value, count(*)::int AS n FROM meter_values
-       WHERE charge_point_id = $1 AND context = 'Sample.Periodic' GROUP BY sampled_at, value`,
+      `SELECT sampled_at AS at, register_wh::float AS value, count(*)::int AS n FROM meter_value_sets
+       WHERE charge_point_id = $1 AND register_context = 'Sample.Periodic'
+       GROUP BY sampled_at, register_wh`,
       [c.identity],
     );
     const stored = new Map(meter.map((r) => [new Date(r.at).toISOString(), r]));

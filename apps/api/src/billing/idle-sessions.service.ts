@@ -3,7 +3,6 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@csms/common';
 import { CommandsService } from '../commands/commands.service';
 
-const ENERGY_REGISTER = 'Energy.Active.Import.Register';
 export const IDLE_STOP_REASON = 'idle_timeout';
 
 interface IdleSession {
@@ -16,8 +15,8 @@ interface IdleSession {
 }
 
 /**
- * Stops sessions whose energy register stayed unchanged across meter readings spanning the
- * organization's `session_idle_timeout_minutes` (0 = off). Only readings count, never the wall clock:
+ * Stops sessions whose energy register (each sampled-value set's billing register reading) stayed
+ * unchanged across meter readings spanning the organization's `session_idle_timeout_minutes` (0 = off). Only readings count, never the wall clock:
  * a charger that sends no meter values is never stopped for idleness.
  */
 @Injectable()
@@ -36,15 +35,15 @@ export class IdleSessionsService {
          FROM charging_sessions s
          JOIN organizations o ON o.id = s.organization_id
          CROSS JOIN LATERAL (
-           SELECT m.value, m.sampled_at FROM meter_values m
-            WHERE m.session_id = s.id AND m.measurand = $1 AND m.phase IS NULL
+           SELECT m.register_wh AS value, m.sampled_at FROM meter_value_sets m
+            WHERE m.session_id = s.id AND m.register_wh IS NOT NULL
             ORDER BY m.sampled_at DESC, m.id DESC LIMIT 1) last
          CROSS JOIN LATERAL (
-           SELECT min(m.sampled_at) AS since, count(*) AS readings FROM meter_values m
-            WHERE m.session_id = s.id AND m.measurand = $1 AND m.phase IS NULL
+           SELECT min(m.sampled_at) AS since, count(*) AS readings FROM meter_value_sets m
+            WHERE m.session_id = s.id AND m.register_wh IS NOT NULL
               AND m.sampled_at > coalesce((
-                SELECT max(c.sampled_at) FROM meter_values c
-                 WHERE c.session_id = s.id AND c.measurand = $1 AND c.phase IS NULL AND c.value <> last.value),
+                SELECT max(c.sampled_at) FROM meter_value_sets c
+                 WHERE c.session_id = s.id AND c.register_wh IS NOT NULL AND c.register_wh <> last.value),
                 '-infinity')) same
         WHERE s.status = 'active' AND s.stop_requested_at IS NULL
           AND coalesce((o.settings->>'session_idle_timeout_minutes')::int, 0) > 0
@@ -52,7 +51,6 @@ export class IdleSessionsService {
           AND last.sampled_at - same.since
               >= make_interval(mins => (o.settings->>'session_idle_timeout_minutes')::int)
         LIMIT 500`,
-      [ENERGY_REGISTER],
     );
   }
 

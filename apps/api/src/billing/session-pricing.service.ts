@@ -4,7 +4,6 @@ import { Clock } from '@csms/common';
 import { ChargingSession } from '@csms/domain';
 import { PricingResult, TariffSnapshot, priceSession } from '../tariffs/pricing';
 
-const ENERGY_REGISTER = 'Energy.Active.Import.Register';
 const BATCH = 200;
 
 export interface SessionCost {
@@ -51,11 +50,10 @@ export class SessionPricingService {
     if (!tariff) return null;
     const startedAt = session.startedAt ?? session.startReceivedAt ?? session.stoppedAt ?? session.createdAt;
     const rows: Array<{ sampled_at: Date; value: string }> = await this.db.query(
-      `SELECT sampled_at, value FROM meter_values
-        WHERE session_id = $1 AND measurand = $2 AND phase IS NULL
-          AND (location IS NULL OR location = 'Outlet')
+      `SELECT sampled_at, register_wh AS value FROM meter_value_sets
+        WHERE session_id = $1 AND register_wh IS NOT NULL
         ORDER BY sampled_at, id`,
-      [session.id, ENERGY_REGISTER],
+      [session.id],
     );
     const lastReading = rows.length ? rows[rows.length - 1].sampled_at.getTime() : 0;
     const endedAt =

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Page, PageQueryDto, Problems, page, pageParams } from '@csms/common';
 import { AuthContext } from '@csms/auth';
-import { ChargingSession, MeterValue, Organization } from '@csms/domain';
+import { ChargingSession, Organization } from '@csms/domain';
 import { SessionPricingService } from '../billing/session-pricing.service';
 import { costBreakdownView } from '../billing/cost-view';
 import { dateRange } from '../billing/date-range';
@@ -53,17 +53,44 @@ export function sessionView(s: ChargingSession): SessionView {
   };
 }
 
-const meterValueView = (m: MeterValue): MeterValueView => ({
-  sampled_at: m.sampledAt.toISOString(),
+/** A stored sampled value: one element of a sampled-value set's arrays. */
+interface MeterValueRow {
+  sampled_at: Date;
+  received_at: Date;
+  measurand: string;
+  phase: string | null;
+  location: string | null;
+  context: string | null;
+  unit: string | null;
+  value: string;
+  raw_value: string;
+}
+
+const meterValueView = (m: MeterValueRow): MeterValueView => ({
+  sampled_at: m.sampled_at.toISOString(),
   measurand: m.measurand,
   phase: m.phase,
   location: m.location,
   context: m.context,
   unit: m.unit,
-  value: m.value,
-  raw_value: m.rawValue,
-  received_at: m.receivedAt.toISOString(),
+  value: Number(m.value),
+  raw_value: m.raw_value,
+  received_at: m.received_at.toISOString(),
 });
+
+/**
+ * The sampled values of a session in the charger's time order (then in the order it sent them), `take`
+ * from `skip`: the values of its sampled-value sets, one row each.
+ */
+const SESSION_METER_VALUES = `
+  SELECT m.sampled_at, m.received_at, v.measurand, v.phase, v.location, v.context, v.unit, v.value,
+    v.raw_value
+  FROM meter_value_sets m
+  CROSS JOIN LATERAL unnest(m.measurands, m.phases, m.locations, m.contexts, m.units, m.values, m.raw_values)
+    WITH ORDINALITY AS v(measurand, phase, location, context, unit, value, raw_value, n)
+  WHERE m.session_id = $1
+  ORDER BY m.sampled_at, m.id, v.n
+  LIMIT $2 OFFSET $3`;
 
 /** Charging sessions (OCPP transactions) of the organization with their cost. */
 @Injectable()
@@ -124,11 +151,11 @@ export class SessionsService {
     const session = await this.find(auth, id);
     const cost = await this.pricing.costOf(session);
     const fresh = await this.find(auth, id);
-    const values = await this.db.getRepository(MeterValue).find({
-      where: { sessionId: session.id },
-      order: { sampledAt: 'ASC', id: 'ASC' },
-      take: DETAIL_METER_VALUES,
-    });
+    const values: MeterValueRow[] = await this.db.query(SESSION_METER_VALUES, [
+      session.id,
+      DETAIL_METER_VALUES,
+      0,
+    ]);
     return {
       ...sessionView(fresh),
       cost_breakdown: costBreakdownView(fresh, cost),
@@ -145,12 +172,14 @@ export class SessionsService {
   async meterValues(auth: AuthContext, id: string, query: PageQueryDto): Promise<Page<MeterValueView>> {
     const session = await this.find(auth, id);
     const { take, skip } = pageParams(query);
-    const [rows, total] = await this.db.getRepository(MeterValue).findAndCount({
-      where: { sessionId: session.id },
-      order: { sampledAt: 'ASC', id: 'ASC' },
-      take,
-      skip,
-    });
+    const [rows, [{ total }]]: [MeterValueRow[], Array<{ total: number }>] = await Promise.all([
+      this.db.query(SESSION_METER_VALUES, [session.id, take, skip]),
+      this.db.query(
+        `SELECT coalesce(sum(cardinality(measurands)), 0)::int AS total FROM meter_value_sets
+         WHERE session_id = $1`,
+        [session.id],
+      ),
+    ]);
     return page(rows.map(meterValueView), total, query);
   }
 

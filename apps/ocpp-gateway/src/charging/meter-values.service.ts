@@ -5,7 +5,7 @@ import { Clock } from '@csms/common';
 import { pgArrayLiteral, pgColumn } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
-import { BILLING_MEASURAND, NormalizedSample } from '../ocpp/ocpp-mapper';
+import { isBillingEnergy, NormalizedSample } from '../ocpp/ocpp-mapper';
 
 export interface SampleTarget {
   sessionId: string | null;
@@ -14,9 +14,16 @@ export interface SampleTarget {
   connectorNumber: number | null;
 }
 
-/** The samples of one message, as columns. Timestamps as ISO strings. */
-interface MessageSamples {
+/**
+ * The sampled-value sets of one message, as columns: first one entry per set, then one per value (the
+ * values of set 1, then of set 2, ...; `size` says how many each set has). Timestamps as ISO strings.
+ */
+interface MessageSets {
   sampledAt: string[];
+  dedupKey: string[];
+  registerWh: Array<string | null>;
+  registerContext: Array<string | null>;
+  size: number[];
   measurand: string[];
   phase: Array<string | null>;
   location: Array<string | null>;
@@ -24,26 +31,16 @@ interface MessageSamples {
   unit: Array<string | null>;
   value: string[];
   rawValue: string[];
-  dedupKey: string[];
 }
 
-const SAMPLE_KEYS: Array<keyof MessageSamples> = [
-  'sampledAt',
-  'measurand',
-  'phase',
-  'location',
-  'context',
-  'unit',
-  'value',
-  'rawValue',
-  'dedupKey',
-];
+const SET_KEYS = ['sampledAt', 'dedupKey', 'registerWh', 'registerContext'] as const;
+const VALUE_KEYS = ['measurand', 'phase', 'location', 'context', 'unit', 'value', 'rawValue'] as const;
 
 /**
- * The MeterValues of a batch as statement parameters: the fields of each message once, and each sample
- * with the position (from 1) of its message.
+ * The MeterValues of a batch as statement parameters: the fields of each message once, each set with
+ * the position (from 1) of its message, and each value with the position of its set.
  */
-interface MeterBatch extends MessageSamples {
+interface MeterBatch extends Omit<MessageSets, 'size'> {
   organizationId: string[];
   chargePointId: string[];
   sessionId: Array<string | null>;
@@ -51,9 +48,10 @@ interface MeterBatch extends MessageSamples {
   connectorNumber: Array<number | null>;
   receivedAt: string[];
   message: number[];
+  set: number[];
 }
 
-/** In the order of the statement's parameters: the message fields, then the sample columns. */
+/** In the order of the statement's parameters: the message fields, the set fields, the value fields. */
 const BATCH_KEYS: Array<keyof MeterBatch> = [
   'organizationId',
   'chargePointId',
@@ -62,16 +60,17 @@ const BATCH_KEYS: Array<keyof MeterBatch> = [
   'connectorNumber',
   'receivedAt',
   'message',
-  ...SAMPLE_KEYS,
+  ...SET_KEYS,
+  'set',
+  ...VALUE_KEYS,
 ];
 
 const newBatch = (): MeterBatch =>
   Object.fromEntries(BATCH_KEYS.map((k) => [k, []])) as unknown as MeterBatch;
 
 /**
- * The identity of a sample as a uuid: the MD5 of its key (transaction, EVSE, connector, time, measurand,
- * phase, location, context), cut at 300 characters as the key was stored before it became a digest, so
- * it equals `md5(key)::uuid` of the samples stored then.
+ * The identity of a sampled value: the MD5 of its key (transaction, EVSE, connector, time, measurand,
+ * phase, location, context), cut at 300 characters as the key was stored before it became a digest.
  */
 export function dedupDigest(key: string): string {
   // 32 hex digits: Postgres reads a uuid without its hyphens, so none are added here.
@@ -79,33 +78,46 @@ export function dedupDigest(key: string): string {
 }
 
 /**
- * The samples a session's energy is derived from: the billing register, whole meter, at the outlet or
- * unspecified. Written out (not a parameter) so that the planner matches `meter_values_register_idx`,
- * whose predicate it is.
+ * The identity of a sampled-value set: the MD5 of its values' digests joined by commas, as the
+ * migration to sets computed it for the values stored before (MeterValueSets).
  */
-const REGISTER_SAMPLE = `measurand = '${BILLING_MEASURAND}' AND phase IS NULL AND (location IS NULL OR location = 'Outlet')`;
+export function setDigest(valueDigests: string[]): string {
+  return hash('md5', valueDigests.join(','), 'hex');
+}
 
 /**
- * $1..$16: a MeterBatch (messages $1..$6, samples $7..$16), inserted in the order of the samples. With
- * `skipStored`, a sample already stored (a retried message) is skipped; without, it fails the statement
- * (the unique index), which saves Postgres the check before each row's insertion when nothing is stored
- * twice, the usual case.
+ * $1..$19: a MeterBatch (messages $1..$6, sets $7..$11, values $12..$19), one row per set, in the order
+ * of the sets. A set's values are aggregated from the rows of `$12..$19` in their order (the sorted
+ * subquery, which the grouping keeps). With `skipStored`, a set already stored (a retried message) is
+ * skipped; without, it fails the statement (the unique index), which saves Postgres the check before
+ * each row's insertion when nothing is stored twice, the usual case.
  */
 const insertSql = (
   skipStored: boolean,
-) => `INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number,
-    connector_number, sampled_at, received_at, measurand, phase, location, context, unit, value, raw_value,
-    dedup_key)
-  SELECT m.organization_id, m.charge_point_id, m.session_id, m.evse_number, m.connector_number, v.sampled_at,
-    m.received_at, v.measurand, v.phase, v.location, v.context, v.unit, v.value, v.raw_value, v.dedup_key
-  FROM unnest($7::int[], $8::timestamptz[], $9::varchar[], $10::varchar[], $11::varchar[], $12::varchar[],
-      $13::varchar[], $14::numeric[], $15::varchar[], $16::uuid[]) WITH ORDINALITY
-      AS v(message, sampled_at, measurand, phase, location, context, unit, value, raw_value, dedup_key, n)
+) => `INSERT INTO meter_value_sets (organization_id, charge_point_id, session_id, evse_number,
+    connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, measurands, phases,
+    locations, contexts, units, values, raw_values)
+  SELECT m.organization_id, m.charge_point_id, m.session_id, m.evse_number, m.connector_number, s.sampled_at,
+    m.received_at, s.dedup_key, s.register_wh, s.register_context, v.measurands, v.phases, v.locations,
+    v.contexts, v.units, v.values, v.raw_values
+  FROM unnest($7::int[], $8::timestamptz[], $9::uuid[], $10::numeric[], $11::varchar[]) WITH ORDINALITY
+      AS s(message, sampled_at, dedup_key, register_wh, register_context, n)
     JOIN unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::timestamptz[])
       WITH ORDINALITY AS m(organization_id, charge_point_id, session_id, evse_number, connector_number,
         received_at, n)
-    ON m.n = v.message
-  ORDER BY v.n
+      ON m.n = s.message
+    JOIN (
+      SELECT set_no, array_agg(measurand) AS measurands, array_agg(phase) AS phases,
+        array_agg(location) AS locations, array_agg(context) AS contexts, array_agg(unit) AS units,
+        array_agg(value) AS values, array_agg(raw_value) AS raw_values
+      FROM (
+        SELECT * FROM unnest($12::int[], $13::varchar[], $14::varchar[], $15::varchar[], $16::varchar[],
+            $17::varchar[], $18::numeric[], $19::varchar[]) WITH ORDINALITY
+          AS u(set_no, measurand, phase, location, context, unit, value, raw_value, k)
+        ORDER BY set_no, k) AS ordered
+      GROUP BY set_no) AS v
+      ON v.set_no = s.n
+  ORDER BY s.n
   ${skipStored ? 'ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING' : ''}`;
 
 const INSERT = insertSql(true);
@@ -171,9 +183,11 @@ const recomputeFrom = (registerRows: string, sessions: string, stops?: string[])
   FROM agg WHERE s.id = agg.id`;
 };
 
+/** The billing register readings of the sessions stored before (`meter_value_sets_register_idx`). */
 const storedRegisterRows = (sessions: string) =>
-  `SELECT session_id, id, value, sampled_at, context FROM meter_values
-   WHERE session_id = ANY(${sessions}::varchar[]) AND ${REGISTER_SAMPLE}`;
+  `SELECT session_id, id, register_wh AS value, sampled_at, register_context AS context
+   FROM meter_value_sets
+   WHERE session_id = ANY(${sessions}::varchar[]) AND register_wh IS NOT NULL`;
 
 const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
 
@@ -183,18 +197,59 @@ const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
  * samples once the statement is done (a sample skipped as already stored is read from the table).
  */
 const insertAndRecomputeSql = (skipStored: boolean) => `WITH ins AS (${insertSql(skipStored)}
-    RETURNING session_id, id, value, sampled_at, context, measurand, phase, location),
+    RETURNING session_id, id, register_wh, sampled_at, register_context),
   ${recomputeFrom(
-    `${storedRegisterRows('$17')}
+    `${storedRegisterRows('$20')}
      UNION ALL
-     SELECT session_id, id, value, sampled_at, context FROM ins
-     WHERE session_id IS NOT NULL AND ${REGISTER_SAMPLE}`,
-    '$17',
-    ['$18', '$19', '$20', '$21', '$22'],
+     SELECT session_id, id, register_wh, sampled_at, register_context FROM ins
+     WHERE session_id IS NOT NULL AND register_wh IS NOT NULL`,
+    '$20',
+    ['$21', '$22', '$23', '$24', '$25'],
   )}`;
 
 const INSERT_AND_RECOMPUTE = insertAndRecomputeSql(true);
 const INSERT_NEW_AND_RECOMPUTE = insertAndRecomputeSql(false);
+
+/**
+ * The samples of a message as sampled-value sets: the samples of one time form one set (two sets of the
+ * same time, one). A set holds a value once per measurand, phase, location and context (the first sent,
+ * as a retried value is skipped). Its billing register reading is the first of its values that is one.
+ */
+function setsOf(samples: NormalizedSample[], target: SampleTarget): MessageSets {
+  const sets = Object.fromEntries(
+    [...SET_KEYS, ...VALUE_KEYS, 'size'].map((k) => [k, []]),
+  ) as unknown as MessageSets;
+  const keyHead = `${target.transactionId ?? ''}|${target.evseNumber ?? ''}|${target.connectorNumber ?? ''}|`;
+  const byTime = new Map<number, { keys: Map<string, NormalizedSample>; sampledAt: string }>();
+  for (const s of samples) {
+    const atMs = s.sampledAt.getTime();
+    let set = byTime.get(atMs);
+    if (!set) byTime.set(atMs, (set = { keys: new Map(), sampledAt: s.sampledAt.toISOString() }));
+    const key = `${s.measurand}|${s.phase ?? ''}|${s.location ?? ''}|${s.context ?? ''}`;
+    if (!set.keys.has(key)) set.keys.set(key, s);
+  }
+  for (const { keys, sampledAt } of byTime.values()) {
+    const digests: string[] = [];
+    let register: NormalizedSample | undefined;
+    for (const [key, s] of keys) {
+      digests.push(dedupDigest(`${keyHead}${sampledAt}|${key}`));
+      if (!register && isBillingEnergy(s)) register = s;
+      sets.measurand.push(s.measurand.slice(0, 64));
+      sets.phase.push(s.phase);
+      sets.location.push(s.location);
+      sets.context.push(s.context);
+      sets.unit.push(s.unit);
+      sets.value.push(String(s.value));
+      sets.rawValue.push(s.rawValue);
+    }
+    sets.sampledAt.push(sampledAt);
+    sets.dedupKey.push(setDigest(digests));
+    sets.registerWh.push(register ? String(register.value) : null);
+    sets.registerContext.push(register ? register.context : null);
+    sets.size.push(keys.size);
+  }
+  return sets;
+}
 
 /** After a batch held a sample already stored, batches skip stored samples for this long. */
 const RETRIES_WINDOW_MS = 60_000;
@@ -212,13 +267,13 @@ export interface SessionStop {
   clockSkew: boolean;
 }
 
-/** One message: where its samples belong, and the samples. */
+/** One message: where its samples belong, and its sampled-value sets. */
 interface MeterWrite {
   organizationId: string;
   chargePointId: string;
   target: SampleTarget;
   receivedAt: string;
-  samples: MessageSamples;
+  sets: MessageSets;
   stop?: SessionStop;
 }
 
@@ -300,41 +355,18 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget,
   ): MeterWrite {
-    const columns = Object.fromEntries(SAMPLE_KEYS.map((k) => [k, []])) as unknown as MessageSamples;
-    const keyHead = `${target.transactionId ?? ''}|${target.evseNumber ?? ''}|${target.connectorNumber ?? ''}|`;
-    // The samples of one sampled-value set share their timestamp: formatted once.
-    let atMs = NaN;
-    let sampledAt = '';
-    for (const s of samples) {
-      if (s.sampledAt.getTime() !== atMs) {
-        atMs = s.sampledAt.getTime();
-        sampledAt = s.sampledAt.toISOString();
-      }
-      columns.sampledAt.push(sampledAt);
-      columns.measurand.push(s.measurand.slice(0, 64));
-      columns.phase.push(s.phase);
-      columns.location.push(s.location);
-      columns.context.push(s.context);
-      columns.unit.push(s.unit);
-      columns.value.push(String(s.value));
-      columns.rawValue.push(s.rawValue);
-      columns.dedupKey.push(
-        dedupDigest(
-          `${keyHead}${sampledAt}|${s.measurand}|${s.phase ?? ''}|${s.location ?? ''}|${s.context ?? ''}`,
-        ),
-      );
-    }
     return {
       organizationId: connection.organizationId,
       chargePointId: connection.chargePointId,
       target,
       receivedAt: this.clock.now().toISOString(),
-      samples: columns,
+      sets: setsOf(samples, target),
     };
   }
 
   private batchOf(writes: MeterWrite[]): MeterBatch {
     const batch = newBatch();
+    let sets = 0;
     writes.forEach((w, i) => {
       batch.organizationId.push(w.organizationId);
       batch.chargePointId.push(w.chargePointId);
@@ -342,10 +374,14 @@ export class MeterValuesService {
       batch.evseNumber.push(w.target.evseNumber);
       batch.connectorNumber.push(w.target.connectorNumber);
       batch.receivedAt.push(w.receivedAt);
-      for (let k = 0; k < w.samples.sampledAt.length; k++) batch.message.push(i + 1);
-      for (const key of SAMPLE_KEYS) {
+      for (const size of w.sets.size) {
+        batch.message.push(i + 1);
+        sets++;
+        for (let k = 0; k < size; k++) batch.set.push(sets);
+      }
+      for (const key of [...SET_KEYS, ...VALUE_KEYS]) {
         const into = batch[key] as unknown[];
-        for (const v of w.samples[key]) into.push(v);
+        for (const v of w.sets[key]) into.push(v);
       }
     });
     return batch;

@@ -91,9 +91,9 @@ export class SessionsService {
     // is read for the authorization (its open sessions counted without those just closed), and the new
     // session is inserted with its Transaction.Begin reading. That reading is the session's only one, so
     // the recompute would give meter start = last reading = the reading and energy 0: they are written
-    // directly. The reading's dedup key is MeterValuesService's dedupDigest, made in SQL because the
-    // transaction id is drawn there (a retried start stores the reading again through MeterValuesService
-    // and must find it).
+    // directly. The reading is a set of one value; its dedup key is MeterValuesService's setDigest of that
+    // value's dedupDigest, made in SQL because the transaction id is drawn there (a retried start stores
+    // the reading again through MeterValuesService and must find it).
     const [row]: Array<{
       superseded: string[] | null;
       tag_id: string | null;
@@ -124,13 +124,14 @@ export class SessionsService {
          ON CONFLICT DO NOTHING
          RETURNING id, ocpp_transaction_id),
        m AS (
-         INSERT INTO meter_values (organization_id, charge_point_id, session_id, evse_number,
-           connector_number, sampled_at, received_at, measurand, phase, location, context, unit, value,
-           raw_value, dedup_key)
-         SELECT $2, $3, s.id, $4::int, 1, $7, $8, '${BILLING_MEASURAND}', NULL, NULL, 'Transaction.Begin',
-           'Wh', $10::numeric, $11,
-           md5(s.ocpp_transaction_id::text || '|' || $4::int::text || '|1|' || $12::text
-               || '|${BILLING_MEASURAND}|||Transaction.Begin')::uuid
+         INSERT INTO meter_value_sets (organization_id, charge_point_id, session_id, evse_number,
+           connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, measurands,
+           phases, locations, contexts, units, values, raw_values)
+         SELECT $2, $3, s.id, $4::int, 1, $7, $8,
+           md5(md5(s.ocpp_transaction_id::text || '|' || $4::int::text || '|1|' || $12::text
+               || '|${BILLING_MEASURAND}|||Transaction.Begin'))::uuid,
+           $10::numeric, 'Transaction.Begin', ARRAY['${BILLING_MEASURAND}'], ARRAY[NULL]::varchar[],
+           ARRAY[NULL]::varchar[], ARRAY['Transaction.Begin'], ARRAY['Wh'], ARRAY[$10::numeric], ARRAY[$11]
          FROM s
          ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
        SELECT (SELECT array_agg(id) FROM sup) AS superseded, tag.id AS tag_id, tag.status AS tag_status,

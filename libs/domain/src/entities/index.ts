@@ -11,7 +11,7 @@ import { IdTag } from './id-tag.entity';
 import { Invitation } from './invitation.entity';
 import { Command } from './command.entity';
 import { Membership } from './membership.entity';
-import { MeterValue } from './meter-value.entity';
+import { MeterValueSet } from './meter-value-set.entity';
 import { OcppMessage } from './ocpp-message.entity';
 import { Organization } from './organization.entity';
 import { OutboundEmail } from './outbound-email.entity';
@@ -44,7 +44,7 @@ export * from './id-tag.entity';
 export * from './invitation.entity';
 export * from './command.entity';
 export * from './membership.entity';
-export * from './meter-value.entity';
+export * from './meter-value-set.entity';
 export * from './ocpp-message.entity';
 export * from './organization.entity';
 export * from './outbound-email.entity';
@@ -77,7 +77,7 @@ export const ENTITIES = [
   StatusHistoryEntry,
   IdTag,
   ChargingSession,
-  MeterValue,
+  MeterValueSet,
   TransactionEventRecord,
   ChargePointEvent,
   OcppMessage,

@@ -13,6 +13,7 @@ import { StatusHistoryRetries1795360320429 } from './1795360320429-status-histor
 import { SessionWriteIndexes1795364054991 } from './1795364054991-session-write-indexes';
 import { MeterDedupDigest1795364321215 } from './1795364321215-meter-dedup-digest';
 import { ChargePointCounts1795364742323 } from './1795364742323-charge-point-counts';
+import { MeterValueSets1795381945667 } from './1795381945667-meter-value-sets';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: Function[] = [
   SessionWriteIndexes1795364054991,
   MeterDedupDigest1795364321215,
   ChargePointCounts1795364742323,
+  MeterValueSets1795381945667,
 ];

@@ -1,0 +1,83 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { numericTransformer } from './numeric.transformer';
+
+/**
+ * One sampled-value set: the values a charger sampled at one time for one EVSE and transaction, stored
+ * as one row whose per-value fields are parallel arrays (value `i` is `measurands[i]`, `phases[i]`, ...).
+ * Energy values are normalised to Wh in `values`; `rawValues`/`units` keep what the charger sent.
+ *
+ * `dedupKey` identifies the set: the MD5 (as a uuid) of the comma-joined MD5s of its values' keys (EVSE,
+ * connector, transaction, time, measurand, phase, location, context), unique per charge point and time,
+ * so a retried message stores nothing twice. `registerWh`/`registerContext` repeat the set's billing
+ * register reading (the session's energy is derived from them), NULL when the set has none.
+ */
+@Entity('meter_value_sets')
+@Index('meter_value_sets_dedup_uq', ['chargePointId', 'sampledAt', 'dedupKey'], { unique: true })
+@Index('meter_value_sets_session_idx', ['sessionId', 'sampledAt'])
+/**
+ * Partial, with INCLUDE (register_wh, register_context): the billing register readings of a session in
+ * the order the session recompute reads them (migration MeterValueSets).
+ */
+@Index('meter_value_sets_register_idx', { synchronize: false })
+export class MeterValueSet {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  organizationId: string;
+
+  @Column({ type: 'varchar', length: 48 })
+  chargePointId: string;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  sessionId: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  evseNumber: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  connectorNumber: number | null;
+
+  @Column({ type: 'timestamptz' })
+  sampledAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  receivedAt: Date;
+
+  @Column({ type: 'uuid' })
+  dedupKey: string;
+
+  @Column({
+    type: 'numeric',
+    precision: 24,
+    scale: 6,
+    nullable: true,
+    transformer: numericTransformer,
+  })
+  registerWh: number | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  registerContext: string | null;
+
+  @Column({ type: 'varchar', length: 64, array: true })
+  measurands: string[];
+
+  @Column({ type: 'varchar', length: 16, array: true })
+  phases: Array<string | null>;
+
+  @Column({ type: 'varchar', length: 16, array: true })
+  locations: Array<string | null>;
+
+  @Column({ type: 'varchar', length: 32, array: true })
+  contexts: Array<string | null>;
+
+  @Column({ type: 'varchar', length: 16, array: true })
+  units: Array<string | null>;
+
+  /** As text: numeric arrays come back from the driver as strings. */
+  @Column({ type: 'numeric', precision: 24, scale: 6, array: true })
+  values: string[];
+
+  @Column({ type: 'varchar', length: 64, array: true })
+  rawValues: string[];
+}
