@@ -29,8 +29,18 @@ export class DomainModule {
             logging: config.database.logQueries ? ['query', 'error'] : false,
             retryAttempts: 3,
             retryDelay: 1000,
-            ...(options.statementTimeoutMs && config.mode === 'external'
-              ? { extra: { statement_timeout: options.statementTimeoutMs(config) } }
+            ...(config.mode === 'external'
+              ? {
+                  extra: {
+                    // No JIT compilation: the apps run short statements, often. One whose estimated
+                    // cost passes jit_above_cost (a batch of 1,000 MeterValues read against stale
+                    // statistics) spent 200 ms and more compiling itself, more than it took to run.
+                    options: '-c jit=off',
+                    ...(options.statementTimeoutMs
+                      ? { statement_timeout: options.statementTimeoutMs(config) }
+                      : {}),
+                  },
+                }
               : {}),
           }),
         }),

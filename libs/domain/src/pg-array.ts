@@ -40,3 +40,29 @@ export function pgArrayLiteral(values: readonly PgArrayElement[]): string {
 export function pgColumn<T>(rows: readonly T[], f: (row: T) => PgArrayElement): string {
   return pgArrayLiteral(rows.map(f));
 }
+
+/** What Postgres cannot read as a bare array element: braces, quotes, commas, backslashes, white space. */
+const NEEDS_QUOTES = /[{}",\\\s]/;
+
+/**
+ * An array as the text of its Postgres literal, made to be one element of an array parameter and cast
+ * row by row (`unnest($1::text[]) AS v(values)` … `v.values::numeric[]`): a batch of rows that each hold
+ * an array of their own length, which a two-dimensional array cannot carry. Elements are written bare
+ * where Postgres reads them bare (not empty, not "NULL", none of the characters above), so that the
+ * literal holds no quote and the outer literal needs no escaping; others are quoted and escaped.
+ */
+export function pgRowArrayLiteral(values: readonly PgArrayElement[]): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) parts[i] = 'NULL';
+    else {
+      const text = v instanceof Date ? v.toISOString() : String(v);
+      parts[i] =
+        text === '' || NEEDS_QUOTES.test(text) || text.toUpperCase() === 'NULL'
+          ? `"${text.replace(ESCAPED, '\\$&')}"`
+          : text;
+    }
+  }
+  return `{${parts.join(',')}}`;
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '@csms/common';
-import { pgArrayLiteral, pgColumn } from '@csms/domain';
+import { pgArrayLiteral, pgColumn, pgRowArrayLiteral } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
 import { isBillingEnergy, NormalizedSample } from '../ocpp/ocpp-mapper';
@@ -15,43 +15,48 @@ export interface SampleTarget {
 }
 
 /**
- * The sampled-value sets of one message, as columns: first one entry per set, then one per value (the
- * values of set 1, then of set 2, ...; `size` says how many each set has). Timestamps as ISO strings.
+ * The sampled-value sets of one message, as columns. Timestamps as ISO strings; the values of each set
+ * as array literals (`pgRowArrayLiteral`), one per set in each of the last seven columns.
  */
 interface MessageSets {
   sampledAt: string[];
   dedupKey: string[];
   registerWh: Array<string | null>;
   registerContext: Array<string | null>;
-  size: number[];
-  measurand: string[];
-  phase: Array<string | null>;
-  location: Array<string | null>;
-  context: Array<string | null>;
-  unit: Array<string | null>;
-  value: string[];
-  rawValue: string[];
+  measurands: string[];
+  phases: string[];
+  locations: string[];
+  contexts: string[];
+  units: string[];
+  values: string[];
+  rawValues: string[];
 }
 
-const SET_KEYS = ['sampledAt', 'dedupKey', 'registerWh', 'registerContext'] as const;
-const VALUE_KEYS = ['measurand', 'phase', 'location', 'context', 'unit', 'value', 'rawValue'] as const;
+const SET_KEYS: Array<keyof MessageSets> = [
+  'sampledAt',
+  'dedupKey',
+  'registerWh',
+  'registerContext',
+  'measurands',
+  'phases',
+  'locations',
+  'contexts',
+  'units',
+  'values',
+  'rawValues',
+];
 
-/**
- * The MeterValues of a batch as statement parameters: the fields of each message once, each set with
- * the position (from 1) of its message, and each value with the position of its set.
- */
-interface MeterBatch extends Omit<MessageSets, 'size'> {
+/** The MeterValues of a batch as statement parameters: one entry per set, its message's fields repeated. */
+interface MeterBatch extends MessageSets {
   organizationId: string[];
   chargePointId: string[];
   sessionId: Array<string | null>;
   evseNumber: Array<number | null>;
   connectorNumber: Array<number | null>;
   receivedAt: string[];
-  message: number[];
-  set: number[];
 }
 
-/** In the order of the statement's parameters: the message fields, the set fields, the value fields. */
+/** In the order of the statement's parameters: the message fields, then the set fields. */
 const BATCH_KEYS: Array<keyof MeterBatch> = [
   'organizationId',
   'chargePointId',
@@ -59,14 +64,11 @@ const BATCH_KEYS: Array<keyof MeterBatch> = [
   'evseNumber',
   'connectorNumber',
   'receivedAt',
-  'message',
   ...SET_KEYS,
-  'set',
-  ...VALUE_KEYS,
 ];
 
-const newBatch = (): MeterBatch =>
-  Object.fromEntries(BATCH_KEYS.map((k) => [k, []])) as unknown as MeterBatch;
+const newColumns = <T>(keys: Array<keyof T>): T =>
+  Object.fromEntries(keys.map((k) => [k, []])) as unknown as T;
 
 /**
  * The identity of a sampled value: the MD5 of its key (transaction, EVSE, connector, time, measurand,
@@ -86,38 +88,25 @@ export function setDigest(valueDigests: string[]): string {
 }
 
 /**
- * $1..$19: a MeterBatch (messages $1..$6, sets $7..$11, values $12..$19), one row per set, in the order
- * of the sets. A set's values are aggregated from the rows of `$12..$19` in their order (the sorted
- * subquery, which the grouping keeps). With `skipStored`, a set already stored (a retried message) is
- * skipped; without, it fails the statement (the unique index), which saves Postgres the check before
- * each row's insertion when nothing is stored twice, the usual case.
+ * $1..$17: a MeterBatch, one row per set, inserted in the order of the sets. With `skipStored`, a set
+ * already stored (a retried message) is skipped; without, it fails the statement (the unique index),
+ * which saves Postgres the check before each row's insertion when nothing is stored twice, the usual
+ * case.
  */
 const insertSql = (
   skipStored: boolean,
 ) => `INSERT INTO meter_value_sets (organization_id, charge_point_id, session_id, evse_number,
-    connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, measurands, phases,
+    connector_number, received_at, sampled_at, dedup_key, register_wh, register_context, measurands, phases,
     locations, contexts, units, values, raw_values)
-  SELECT m.organization_id, m.charge_point_id, m.session_id, m.evse_number, m.connector_number, s.sampled_at,
-    m.received_at, s.dedup_key, s.register_wh, s.register_context, v.measurands, v.phases, v.locations,
-    v.contexts, v.units, v.values, v.raw_values
-  FROM unnest($7::int[], $8::timestamptz[], $9::uuid[], $10::numeric[], $11::varchar[]) WITH ORDINALITY
-      AS s(message, sampled_at, dedup_key, register_wh, register_context, n)
-    JOIN unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::timestamptz[])
-      WITH ORDINALITY AS m(organization_id, charge_point_id, session_id, evse_number, connector_number,
-        received_at, n)
-      ON m.n = s.message
-    JOIN (
-      SELECT set_no, array_agg(measurand) AS measurands, array_agg(phase) AS phases,
-        array_agg(location) AS locations, array_agg(context) AS contexts, array_agg(unit) AS units,
-        array_agg(value) AS values, array_agg(raw_value) AS raw_values
-      FROM (
-        SELECT * FROM unnest($12::int[], $13::varchar[], $14::varchar[], $15::varchar[], $16::varchar[],
-            $17::varchar[], $18::numeric[], $19::varchar[]) WITH ORDINALITY
-          AS u(set_no, measurand, phase, location, context, unit, value, raw_value, k)
-        ORDER BY set_no, k) AS ordered
-      GROUP BY set_no) AS v
-      ON v.set_no = s.n
-  ORDER BY s.n
+  SELECT organization_id, charge_point_id, session_id, evse_number, connector_number, received_at,
+    sampled_at, dedup_key, register_wh, register_context, measurands::text[], phases::text[],
+    locations::text[], contexts::text[], units::text[], values::numeric[], raw_values::text[]
+  FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::timestamptz[],
+      $7::timestamptz[], $8::uuid[], $9::numeric[], $10::varchar[], $11::text[], $12::text[], $13::text[],
+      $14::text[], $15::text[], $16::text[], $17::text[])
+    AS s(organization_id, charge_point_id, session_id, evse_number, connector_number, received_at,
+      sampled_at, dedup_key, register_wh, register_context, measurands, phases, locations, contexts, units,
+      values, raw_values)
   ${skipStored ? 'ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING' : ''}`;
 
 const INSERT = insertSql(true);
@@ -137,18 +126,19 @@ const recomputeFrom = (registerRows: string, sessions: string, stops?: string[])
   const completed = `(s.status = 'completed' OR ${stopping})`;
   return `
   r AS (${registerRows}),
-  e AS (
-    SELECT session_id, id, value, sampled_at, coalesce(context, '') AS context,
-           lag(value) OVER (PARTITION BY session_id ORDER BY sampled_at, id) AS prev
-    FROM r),
-  g AS (
-    SELECT session_id,
-      (array_agg(value ORDER BY (context = 'Transaction.Begin') DESC, sampled_at ASC, id ASC))[1] AS first,
-      (array_agg(value ORDER BY (context = 'Transaction.End') DESC, sampled_at DESC, id DESC))[1] AS last,
-      bool_or(prev IS NOT NULL AND value < prev) AS decreasing
-    FROM e GROUP BY session_id),
+  d AS (
+    SELECT session_id, bool_or(down) AS decreasing FROM (
+      SELECT session_id, value < lag(value) OVER (PARTITION BY session_id ORDER BY sampled_at, id) AS down
+      FROM r) AS e
+    GROUP BY session_id),
+  f AS (
+    SELECT DISTINCT ON (session_id) session_id, value FROM r
+    ORDER BY session_id, (context IS NOT DISTINCT FROM 'Transaction.Begin') DESC, sampled_at, id),
+  l AS (
+    SELECT DISTINCT ON (session_id) session_id, value FROM r
+    ORDER BY session_id, (context IS NOT DISTINCT FROM 'Transaction.End') DESC, sampled_at DESC, id DESC),
   agg AS (
-    SELECT ids.id, g.first, g.last, coalesce(g.decreasing, false) AS decreasing,
+    SELECT ids.id, f.value AS first, l.value AS last, coalesce(d.decreasing, false) AS decreasing,
       ${
         stops
           ? `st.stopped_at, st.received_at AS stop_received_at, st.reason AS stop_reason,
@@ -156,7 +146,8 @@ const recomputeFrom = (registerRows: string, sessions: string, stops?: string[])
           : `NULL::timestamptz AS stopped_at, NULL::timestamptz AS stop_received_at,
              NULL::varchar AS stop_reason, false AS stop_skewed`
       }
-    FROM unnest(${sessions}::varchar[]) AS ids(id) LEFT JOIN g ON g.session_id = ids.id
+    FROM unnest(${sessions}::varchar[]) AS ids(id) LEFT JOIN f ON f.session_id = ids.id
+      LEFT JOIN l ON l.session_id = ids.id LEFT JOIN d ON d.session_id = ids.id
     ${
       stops
         ? `LEFT JOIN unnest(${stops[0]}::varchar[], ${stops[1]}::timestamptz[], ${stops[2]}::timestamptz[],
@@ -173,21 +164,30 @@ const recomputeFrom = (registerRows: string, sessions: string, stops?: string[])
     last_meter_wh = agg.last,
     meter_stop_wh = CASE WHEN ${completed} THEN agg.last ELSE NULL END,
     energy_wh = CASE WHEN agg.first IS NULL THEN NULL ELSE greatest(agg.last - agg.first, 0) END,
-    flags = ARRAY(SELECT DISTINCT f FROM unnest(
-      s.flags
-      || CASE WHEN ${stopping} AND agg.stop_skewed THEN ARRAY['clock_skew'] ELSE ARRAY[]::text[] END
-      || CASE WHEN agg.decreasing THEN ARRAY['decreasing_register'] ELSE ARRAY[]::text[] END
-      || CASE WHEN ${completed} AND agg.last < agg.first
-              THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS f ORDER BY f),
+    flags = CASE WHEN ${stopping} AND agg.stop_skewed OR agg.decreasing
+                       OR ${completed} AND agg.last < agg.first
+      THEN ARRAY(SELECT DISTINCT flag FROM unnest(
+        s.flags
+        || CASE WHEN ${stopping} AND agg.stop_skewed THEN ARRAY['clock_skew'] ELSE ARRAY[]::text[] END
+        || CASE WHEN agg.decreasing THEN ARRAY['decreasing_register'] ELSE ARRAY[]::text[] END
+        || CASE WHEN ${completed} AND agg.last < agg.first
+                THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS flag ORDER BY flag)
+      ELSE s.flags END,
     updated_at = now()
   FROM agg WHERE s.id = agg.id`;
 };
 
-/** The billing register readings of the sessions stored before (`meter_value_sets_register_idx`). */
+/**
+ * The billing register readings of the sessions stored before, looked up session by session in
+ * `meter_value_sets_register_idx` (OFFSET 0 keeps the lookup a subquery per session: joined instead,
+ * a table whose statistics are stale, as after a bulk of new rows, could be read whole).
+ */
 const storedRegisterRows = (sessions: string) =>
-  `SELECT session_id, id, register_wh AS value, sampled_at, register_context AS context
-   FROM meter_value_sets
-   WHERE session_id = ANY(${sessions}::varchar[]) AND register_wh IS NOT NULL`;
+  `SELECT m.session_id, m.id, m.register_wh AS value, m.sampled_at, m.register_context AS context
+   FROM unnest(${sessions}::varchar[]) AS q(id)
+   CROSS JOIN LATERAL (
+     SELECT session_id, id, register_wh, sampled_at, register_context FROM meter_value_sets
+     WHERE session_id = q.id AND register_wh IS NOT NULL OFFSET 0) AS m`;
 
 const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
 
@@ -199,12 +199,12 @@ const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
 const insertAndRecomputeSql = (skipStored: boolean) => `WITH ins AS (${insertSql(skipStored)}
     RETURNING session_id, id, register_wh, sampled_at, register_context),
   ${recomputeFrom(
-    `${storedRegisterRows('$20')}
+    `${storedRegisterRows('$18')}
      UNION ALL
      SELECT session_id, id, register_wh, sampled_at, register_context FROM ins
      WHERE session_id IS NOT NULL AND register_wh IS NOT NULL`,
-    '$20',
-    ['$21', '$22', '$23', '$24', '$25'],
+    '$18',
+    ['$19', '$20', '$21', '$22', '$23'],
   )}`;
 
 const INSERT_AND_RECOMPUTE = insertAndRecomputeSql(true);
@@ -216,9 +216,7 @@ const INSERT_NEW_AND_RECOMPUTE = insertAndRecomputeSql(false);
  * as a retried value is skipped). Its billing register reading is the first of its values that is one.
  */
 function setsOf(samples: NormalizedSample[], target: SampleTarget): MessageSets {
-  const sets = Object.fromEntries(
-    [...SET_KEYS, ...VALUE_KEYS, 'size'].map((k) => [k, []]),
-  ) as unknown as MessageSets;
+  const sets = newColumns<MessageSets>(SET_KEYS);
   const keyHead = `${target.transactionId ?? ''}|${target.evseNumber ?? ''}|${target.connectorNumber ?? ''}|`;
   const byTime = new Map<number, { keys: Map<string, NormalizedSample>; sampledAt: string }>();
   for (const s of samples) {
@@ -234,19 +232,19 @@ function setsOf(samples: NormalizedSample[], target: SampleTarget): MessageSets 
     for (const [key, s] of keys) {
       digests.push(dedupDigest(`${keyHead}${sampledAt}|${key}`));
       if (!register && isBillingEnergy(s)) register = s;
-      sets.measurand.push(s.measurand.slice(0, 64));
-      sets.phase.push(s.phase);
-      sets.location.push(s.location);
-      sets.context.push(s.context);
-      sets.unit.push(s.unit);
-      sets.value.push(String(s.value));
-      sets.rawValue.push(s.rawValue);
     }
+    const values = [...keys.values()];
     sets.sampledAt.push(sampledAt);
     sets.dedupKey.push(setDigest(digests));
     sets.registerWh.push(register ? String(register.value) : null);
     sets.registerContext.push(register ? register.context : null);
-    sets.size.push(keys.size);
+    sets.measurands.push(pgRowArrayLiteral(values.map((v) => v.measurand.slice(0, 64))));
+    sets.phases.push(pgRowArrayLiteral(values.map((v) => v.phase)));
+    sets.locations.push(pgRowArrayLiteral(values.map((v) => v.location)));
+    sets.contexts.push(pgRowArrayLiteral(values.map((v) => v.context)));
+    sets.units.push(pgRowArrayLiteral(values.map((v) => v.unit)));
+    sets.values.push(pgRowArrayLiteral(values.map((v) => v.value)));
+    sets.rawValues.push(pgRowArrayLiteral(values.map((v) => v.rawValue)));
   }
   return sets;
 }
@@ -365,25 +363,21 @@ export class MeterValuesService {
   }
 
   private batchOf(writes: MeterWrite[]): MeterBatch {
-    const batch = newBatch();
-    let sets = 0;
-    writes.forEach((w, i) => {
-      batch.organizationId.push(w.organizationId);
-      batch.chargePointId.push(w.chargePointId);
-      batch.sessionId.push(w.target.sessionId);
-      batch.evseNumber.push(w.target.evseNumber);
-      batch.connectorNumber.push(w.target.connectorNumber);
-      batch.receivedAt.push(w.receivedAt);
-      for (const size of w.sets.size) {
-        batch.message.push(i + 1);
-        sets++;
-        for (let k = 0; k < size; k++) batch.set.push(sets);
+    const batch = newColumns<MeterBatch>(BATCH_KEYS);
+    for (const w of writes) {
+      for (let k = 0; k < w.sets.sampledAt.length; k++) {
+        batch.organizationId.push(w.organizationId);
+        batch.chargePointId.push(w.chargePointId);
+        batch.sessionId.push(w.target.sessionId);
+        batch.evseNumber.push(w.target.evseNumber);
+        batch.connectorNumber.push(w.target.connectorNumber);
+        batch.receivedAt.push(w.receivedAt);
       }
-      for (const key of [...SET_KEYS, ...VALUE_KEYS]) {
+      for (const key of SET_KEYS) {
         const into = batch[key] as unknown[];
         for (const v of w.sets[key]) into.push(v);
       }
-    });
+    }
     return batch;
   }
 

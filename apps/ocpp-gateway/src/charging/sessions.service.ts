@@ -130,8 +130,8 @@ export class SessionsService {
          SELECT $2, $3, s.id, $4::int, 1, $7, $8,
            md5(md5(s.ocpp_transaction_id::text || '|' || $4::int::text || '|1|' || $12::text
                || '|${BILLING_MEASURAND}|||Transaction.Begin'))::uuid,
-           $10::numeric, 'Transaction.Begin', ARRAY['${BILLING_MEASURAND}'], ARRAY[NULL]::varchar[],
-           ARRAY[NULL]::varchar[], ARRAY['Transaction.Begin'], ARRAY['Wh'], ARRAY[$10::numeric], ARRAY[$11]
+           $10::numeric, 'Transaction.Begin', ARRAY['${BILLING_MEASURAND}'], ARRAY[NULL]::text[],
+           ARRAY[NULL]::text[], ARRAY['Transaction.Begin'], ARRAY['Wh'], ARRAY[$10::numeric], ARRAY[$11]
          FROM s
          ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
        SELECT (SELECT array_agg(id) FROM sup) AS superseded, tag.id AS tag_id, tag.status AS tag_status,

@@ -4,7 +4,8 @@ import { numericTransformer } from './numeric.transformer';
 /**
  * One sampled-value set: the values a charger sampled at one time for one EVSE and transaction, stored
  * as one row whose per-value fields are parallel arrays (value `i` is `measurands[i]`, `phases[i]`, ...).
- * Energy values are normalised to Wh in `values`; `rawValues`/`units` keep what the charger sent.
+ * Energy values are normalised to Wh in `values`; `rawValues`/`units` keep what the charger sent. The
+ * arrays carry no length or scale modifier, which Postgres would check on every element of every row.
  *
  * `dedupKey` identifies the set: the MD5 (as a uuid) of the comma-joined MD5s of its values' keys (EVSE,
  * connector, transaction, time, measurand, phase, location, context), unique per charge point and time,
@@ -59,25 +60,25 @@ export class MeterValueSet {
   @Column({ type: 'varchar', length: 32, nullable: true })
   registerContext: string | null;
 
-  @Column({ type: 'varchar', length: 64, array: true })
+  @Column({ type: 'text', array: true })
   measurands: string[];
 
-  @Column({ type: 'varchar', length: 16, array: true })
+  @Column({ type: 'text', array: true })
   phases: Array<string | null>;
 
-  @Column({ type: 'varchar', length: 16, array: true })
+  @Column({ type: 'text', array: true })
   locations: Array<string | null>;
 
-  @Column({ type: 'varchar', length: 32, array: true })
+  @Column({ type: 'text', array: true })
   contexts: Array<string | null>;
 
-  @Column({ type: 'varchar', length: 16, array: true })
+  @Column({ type: 'text', array: true })
   units: Array<string | null>;
 
   /** As text: numeric arrays come back from the driver as strings. */
-  @Column({ type: 'numeric', precision: 24, scale: 6, array: true })
+  @Column({ type: 'numeric', array: true })
   values: string[];
 
-  @Column({ type: 'varchar', length: 64, array: true })
+  @Column({ type: 'text', array: true })
   rawValues: string[];
 }
