@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { pgArrayLiteral } from '@csms/domain';
+import { pgArrayLiteral, pgRowArrayLiteral } from '@csms/domain';
 import { databaseUrl } from './support/databases';
 
 /**
@@ -46,6 +46,23 @@ describe('pgArrayLiteral against Postgres', () => {
     ]);
     expect(ours.rows[0].a).toEqual(theirs.rows[0].a);
     expect(ours.rows[0].a).toEqual([...tricky, null, null, 'after nulls']);
+  });
+
+  it('reads arrays of each row, sent as elements of one array and cast row by row, as they were', async () => {
+    const rows = [[...tricky, null, 'after null'], ['Energy.Active.Import.Register', 'L1-N', null], [], ['']];
+    const outer = pgArrayLiteral(rows.map((r) => pgRowArrayLiteral(r)));
+    const { rows: read } = await db.query<{ a: Array<string | null> }>(
+      'SELECT r::text[] AS a FROM unnest($1::text[]) WITH ORDINALITY AS u(r, n) ORDER BY n',
+      [outer],
+    );
+    expect(read.map((r) => r.a)).toEqual(rows);
+    // Bare elements where Postgres reads them bare: no quote, so the outer literal needs no escaping.
+    expect(pgRowArrayLiteral(['Voltage', 'L1-N', null, 230.5])).toBe('{Voltage,L1-N,NULL,230.5}');
+    expect(pgRowArrayLiteral(['NULL', 'a b', ''])).toBe('{"NULL","a b",""}');
+    const { rows: numbers } = await db.query<{ a: string[] }>('SELECT ($1::text)::numeric[] AS a', [
+      pgRowArrayLiteral([1234.5, 0.000001, -3]),
+    ]);
+    expect(numbers[0].a.map(Number)).toEqual([1234.5, 0.000001, -3]);
   });
 
   it('takes the plain fast path for strings without quotes or backslashes', async () => {
