@@ -192,9 +192,9 @@ const storedRegisterRows = (sessions: string) =>
 const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
 
 /**
- * Insert and recompute in one statement. Its snapshot is taken before the insert, so the samples stored
+ * Insert and recompute in one statement. Its snapshot is taken before the insert, so the sets stored
  * before are read from the table and the ones it inserts from RETURNING: together, exactly the stored
- * samples once the statement is done (a sample skipped as already stored is read from the table).
+ * sets once the statement is done (a set skipped as already stored is read from the table).
  */
 const insertAndRecomputeSql = (skipStored: boolean) => `WITH ins AS (${insertSql(skipStored)}
     RETURNING session_id, id, register_wh, sampled_at, register_context),
@@ -249,10 +249,10 @@ function setsOf(samples: NormalizedSample[], target: SampleTarget): MessageSets 
   return sets;
 }
 
-/** After a batch held a sample already stored, batches skip stored samples for this long. */
+/** After a batch held a set already stored, batches skip stored sets for this long. */
 const RETRIES_WINDOW_MS = 60_000;
 
-/** A unique violation: a sample of the batch was stored already. */
+/** A unique violation: a set of the batch was stored already. */
 const isStoredAlready = (err: unknown) =>
   err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505';
 
@@ -287,7 +287,7 @@ export class MeterValuesService {
     maxConcurrent: 4,
   });
 
-  /** When a batch last held a sample already stored. */
+  /** When a batch last held a set already stored. */
   private storedSeenAtMs = -Infinity;
 
   constructor(
@@ -323,7 +323,7 @@ export class MeterValuesService {
   }
 
   /**
-   * Stores the samples of a session (a sample already stored is skipped) and recomputes it, in one
+   * Stores the samples of a session (a set already stored is skipped) and recomputes it, in one
    * statement of the transaction of `manager`.
    */
   async storeAndRecomputeIn(
@@ -418,9 +418,9 @@ export class MeterValuesService {
       ];
       sql = [INSERT_NEW_AND_RECOMPUTE, INSERT_AND_RECOMPUTE];
     }
-    // Retried messages are rare: the batch is written as new samples only, and written again skipping
+    // Retried messages are rare: the batch is written as new sets only, and written again skipping
     // the stored ones if one of them was (the failed statement wrote nothing). Just after such a batch,
-    // more retries are likely (a charger's queue after a reconnect): stored samples are skipped at once.
+    // more retries are likely (a charger's queue after a reconnect): stored sets are skipped at once.
     const [asNew, skippingStored] = sql;
     if (this.clock.nowMs() - this.storedSeenAtMs >= RETRIES_WINDOW_MS) {
       try {
