@@ -1,11 +1,25 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
-interface PgPool {
+/** A node-postgres pool or client: both run a named statement. */
+interface PgQueryable {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 const names = new Map<string, string>();
+
+/** Data sources whose statements run unnamed (see {@link withoutPreparedStatements}). */
+const unprepared = new WeakSet<DataSource>();
+
+/**
+ * `queryPrepared` and `queryPreparedIn` on `db` run their statements unnamed, as `db.query` does: for
+ * connections that share one database session (embedded mode's PGlite), where a statement one
+ * connection prepared is already there when another prepares it.
+ */
+export function withoutPreparedStatements(db: DataSource): DataSource {
+  unprepared.add(db);
+  return db;
+}
 
 /** A statement's name: derived from its text, so one text always has one name on every connection. */
 function nameOf(text: string): string {
@@ -15,6 +29,11 @@ function nameOf(text: string): string {
     names.set(text, name);
   }
   return name;
+}
+
+/** TypeORM answers an UPDATE or DELETE as [rows, count] and anything else as its rows. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 }
 
 /**
@@ -27,7 +46,27 @@ function nameOf(text: string): string {
  * not depend on a table's size (an index lookup by organization), not for the gateway's batch writes.
  */
 export async function queryPrepared<T>(db: DataSource, text: string, values: unknown[]): Promise<T[]> {
-  const pool = (db.driver as unknown as { master: PgPool }).master;
+  if (unprepared.has(db)) return rowsOf<T>(await db.query(text, values));
+  const pool = (db.driver as unknown as { master: PgQueryable }).master;
   const result = await pool.query({ name: nameOf(text), text, values });
+  return result.rows as T[];
+}
+
+/**
+ * `queryPrepared` inside the transaction of `manager` (as given by `DataSource.transaction`): the
+ * statement runs on the transaction's connection, prepared there once. The same caveats apply: a
+ * constant text, and a plan that does not depend on a table's size (lookups by key through an index).
+ * Errors are node-postgres's own (a `DatabaseError` with its `code`), not TypeORM's `QueryFailedError`.
+ */
+export async function queryPreparedIn<T>(
+  manager: EntityManager,
+  text: string,
+  values: unknown[],
+): Promise<T[]> {
+  if (unprepared.has(manager.connection)) return rowsOf<T>(await manager.query(text, values));
+  const runner = manager.queryRunner;
+  if (!runner) return queryPrepared<T>(manager.connection, text, values);
+  const client = (await runner.connect()) as PgQueryable;
+  const result = await client.query({ name: nameOf(text), text, values });
   return result.rows as T[];
 }

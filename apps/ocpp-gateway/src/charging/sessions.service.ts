@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, newId } from '@csms/common';
-import { ChargingSession, ReservationTransitions } from '@csms/domain';
+import { ChargingSession, ReservationTransitions, queryPrepared, queryPreparedIn } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { BILLING_MEASURAND, NormalizedSample, isClockSkewed, normalizeIdTag } from '../ocpp/ocpp-mapper';
 import { Authorization, AuthorizationService } from './authorization.service';
@@ -93,8 +93,10 @@ export class SessionsService {
     // the recompute would give meter start = last reading = the reading and energy 0: they are written
     // directly. The reading is a set of one value; its dedup key is MeterValuesService's setDigest of that
     // value's dedupDigest, made in SQL because the transaction id is drawn there (a retried start stores
-    // the reading again through MeterValuesService and must find it).
-    const [row]: Array<{
+    // the reading again through MeterValuesService and must find it). It also tells whether the charger
+    // has an open reservation, so that a start without one costs no reservation update. Prepared: one
+    // parse and plan per connection rather than per start (its plan is lookups by key).
+    const [row] = await queryPreparedIn<{
       superseded: string[] | null;
       tag_id: string | null;
       tag_status: string | null;
@@ -102,7 +104,9 @@ export class SessionsService {
       tag_busy: boolean | null;
       id: string | null;
       ocpp_transaction_id: number | null;
-    }> = await manager.query(
+      reserved: boolean;
+    }>(
+      manager,
       `WITH sup AS (
          UPDATE charging_sessions SET status = 'completed', flags = array_append(flags, 'superseded'),
            stop_received_at = $8, updated_at = now()
@@ -135,7 +139,9 @@ export class SessionsService {
          FROM s
          ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
        SELECT (SELECT array_agg(id) FROM sup) AS superseded, tag.id AS tag_id, tag.status AS tag_status,
-         tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id, s.ocpp_transaction_id
+         tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id, s.ocpp_transaction_id,
+         EXISTS (SELECT 1 FROM reservations r
+                 WHERE r.charge_point_id = $3 AND r.status IN ('pending', 'active')) AS reserved
        FROM (SELECT 1) AS one LEFT JOIN tag ON true LEFT JOIN s ON true`,
       [
         newId('sess'),
@@ -181,12 +187,14 @@ export class SessionsService {
         connectorNumber: 1,
       });
     }
-    await this.useReservation(manager, connection, {
-      sessionId: session.id,
-      reservationId: start.reservationId,
-      connectorId: start.connectorId,
-      idTag: start.idTag,
-    });
+    if (row.reserved) {
+      await this.useReservation(manager, connection, {
+        sessionId: session.id,
+        reservationId: start.reservationId,
+        connectorId: start.connectorId,
+        idTag: start.idTag,
+      });
+    }
     return { transactionId: session.ocpp_transaction_id, sessionId: session.id, authorization: result };
   }
 
@@ -202,15 +210,16 @@ export class SessionsService {
     const transactionId = String(stop.transactionId);
     const samples = [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')];
     // The session and, for the answer, the id tag (in an open session or not, it is accepted: the
-    // concurrency check does not apply to a stop) in one read.
-    const [row]: Array<{
+    // concurrency check does not apply to a stop) in one read, prepared (lookups by key).
+    const [row] = await queryPrepared<{
       id: string | null;
       evse_number: number | null;
       connector_number: number | null;
       tag_id: string | null;
       tag_status: string | null;
       tag_expires_at: Date | null;
-    }> = await this.db.query(
+    }>(
+      this.db,
       `SELECT s.id, s.evse_number, s.connector_number, t.id AS tag_id, t.status AS tag_status,
          t.expires_at AS tag_expires_at
        FROM (SELECT 1) AS one
