@@ -81,12 +81,18 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
   private readonly sincePrune = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** Per-frame log lines at debug (head) and trace (whole frame): skipped unless LOG_LEVEL asks for them. */
+  private readonly logsHeads: boolean;
+  private readonly logsFrames: boolean;
 
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.logsFrames = config.log.level === 'trace';
+    this.logsHeads = this.logsFrames || config.log.level === 'debug';
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
@@ -104,17 +110,21 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
    */
   record(chargePointId: string, direction: Direction, raw: string, actions: Map<string, string>): void {
     const parsed = this.parse(raw, actions);
-    this.logger.debug(
-      {
-        chargePointId,
-        direction,
-        messageType: parsed.messageType,
-        messageId: parsed.messageId,
-        action: parsed.action,
-      },
-      'ocpp message',
-    );
-    this.logger.verbose({ chargePointId, direction, messageId: parsed.messageId, frame: parsed.frame });
+    if (this.logsHeads) {
+      this.logger.debug(
+        {
+          chargePointId,
+          direction,
+          messageType: parsed.messageType,
+          messageId: parsed.messageId,
+          action: parsed.action,
+        },
+        'ocpp message',
+      );
+    }
+    if (this.logsFrames) {
+      this.logger.verbose({ chargePointId, direction, messageId: parsed.messageId, frame: parsed.frame });
+    }
     this.buffer.push({
       chargePointId,
       direction,
