@@ -51,8 +51,8 @@ export class DomainModule {
           },
           // Embedded mode's connections share PGlite's one session, where a statement prepared by one
           // connection is already there for the others: its statements all run unnamed.
-          dataSourceFactory: async (dataSourceOptions?: DataSourceOptions) => {
-            const db = new DataSource(dataSourceOptions!);
+          dataSourceFactory: async (resolved?: DataSourceOptions) => {
+            const db = new DataSource(resolved!);
             return embedded ? withoutPreparedStatements(db) : db;
           },
         }),

@@ -40,10 +40,12 @@ function rowsOf<T>(result: unknown): T[] {
  * Runs a statement of a hot path as a named prepared statement: each pool connection parses it once and
  * Postgres can keep its plan, instead of parsing and planning it on every call (on the charge point list
  * that was as long as running it). `text` must be a constant shape (values as parameters, never spliced
- * in) or every variant becomes a statement of its own. Outside a transaction only; it bypasses TypeORM's
- * query logging, not the pool's statement_timeout. A generic plan is kept until the table's statistics
- * change (ANALYZE, which autovacuum runs as a table grows), so use it for statements whose best plan does
- * not depend on a table's size (an index lookup by organization), not for the gateway's batch writes.
+ * in) or every variant becomes a statement of its own. Outside a transaction (`queryPreparedIn` inside
+ * one); it bypasses TypeORM's query logging, not the pool's statement_timeout. A generic plan is kept
+ * until the table's statistics change (ANALYZE, which autovacuum runs as a table grows), so use it for
+ * statements whose best plan does not depend on a table's size: lookups by key through an index (the
+ * charge point list by organization; the gateway's StartTransaction and its MeterValues batches, whose
+ * sessions are read and updated by id).
  */
 export async function queryPrepared<T>(db: DataSource, text: string, values: unknown[]): Promise<T[]> {
   if (unprepared.has(db)) return rowsOf<T>(await db.query(text, values));
