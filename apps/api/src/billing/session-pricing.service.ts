@@ -31,7 +31,9 @@ export class SessionPricingService {
   /** The cost of a session: stored if priced, computed now otherwise. */
   async costOf(session: ChargingSession): Promise<SessionCost> {
     const needsReview = session.flags.length > 0;
-    if (session.status === 'completed' && !session.pricedAt && (await this.priceFinished(session.id))) {
+    if (session.status === 'completed' && !session.pricedAt) {
+      // Read again whoever priced it: this call, or the billing worker since the session was read.
+      await this.priceFinished(session.id);
       session = await this.db.getRepository(ChargingSession).findOneByOrFail({ id: session.id });
     }
     if (session.pricedAt) {
