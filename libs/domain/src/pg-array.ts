@@ -59,7 +59,7 @@ export function pgRowArrayLiteral(values: readonly PgArrayElement[]): string {
     else {
       const text = v instanceof Date ? v.toISOString() : String(v);
       parts[i] =
-        text === '' || NEEDS_QUOTES.test(text) || text.toUpperCase() === 'NULL'
+        text === '' || NEEDS_QUOTES.test(text) || (text.length === 4 && text.toUpperCase() === 'NULL')
           ? `"${text.replace(ESCAPED, '\\$&')}"`
           : text;
     }

@@ -1,4 +1,11 @@
-import { fromSampledValue16, fromSampledValue201, isBillingEnergy, isClockSkewed } from './ocpp-mapper';
+import {
+  fromSampledValue16,
+  fromSampledValue201,
+  isBillingEnergy,
+  isClockSkewed,
+  samplesOf16,
+  samplesOf201,
+} from './ocpp-mapper';
 
 describe('OCPP mapper', () => {
   const at = '2026-01-01T10:00:00.000Z';
@@ -32,6 +39,23 @@ describe('OCPP mapper', () => {
   it('skips values that are not numbers', () => {
     expect(fromSampledValue16({ value: 'abc' }, at)).toBeNull();
     expect(fromSampledValue16({ value: 'xx', format: 'SignedData' }, at)).toBeNull();
+  });
+
+  it('reads the samples of several meter values, each at its own time, skipping unreadable ones', () => {
+    const later = '2026-01-01T10:00:30.000Z';
+    const samples = samplesOf16([
+      { timestamp: at, sampledValue: [{ value: '10' }, { value: 'abc' }, { value: '5', measurand: 'SoC' }] },
+      { timestamp: later, sampledValue: [{ value: '1.5', unit: 'kWh' }] },
+    ]);
+    expect(samples.map((s) => [s.sampledAt.toISOString(), s.measurand, s.value])).toEqual([
+      [at, 'Energy.Active.Import.Register', 10],
+      [at, 'SoC', 5],
+      [later, 'Energy.Active.Import.Register', 1500],
+    ]);
+    const v201 = samplesOf201([
+      { timestamp: later, sampledValue: [{ value: 2, unitOfMeasure: { unit: 'kWh' } }, { value: NaN }] },
+    ]);
+    expect(v201.map((s) => [s.sampledAt.toISOString(), s.value, s.unit])).toEqual([[later, 2000, 'Wh']]);
   });
 
   it('flags a charger clock more than five minutes off', () => {

@@ -1,6 +1,6 @@
 import type { IdTagType } from '@csms/domain';
-import type { SampledValue16 } from '../v16/v16.types';
-import type { SampledValue201 } from '../v201/v201.types';
+import type { MeterValue16, SampledValue16 } from '../v16/v16.types';
+import type { MeterValue201, SampledValue201 } from '../v201/v201.types';
 
 /** The one place where 1.6 and 2.0.1 shapes become the CSMS's own. */
 
@@ -31,15 +31,21 @@ function defaultUnit(measurand: string): string | undefined {
   return measurand.startsWith('Energy.') ? (measurand.includes('Reactive') ? 'varh' : 'Wh') : undefined;
 }
 
-/** A 1.6 sampled value: value is a string, unit defaults to Wh for energy; signed data is skipped. */
-export function fromSampledValue16(sample: SampledValue16, timestamp: string): NormalizedSample | null {
+/**
+ * A 1.6 sampled value: value is a string, unit defaults to Wh for energy; signed data is skipped. The
+ * samples of one meter value may share one `timestamp` Date (parsed once, not per sample).
+ */
+export function fromSampledValue16(
+  sample: SampledValue16,
+  timestamp: string | Date,
+): NormalizedSample | null {
   if (sample.format === 'SignedData') return null;
   const number = Number(sample.value);
   if (sample.value.trim() === '' || !Number.isFinite(number)) return null;
   const measurand = sample.measurand ?? BILLING_MEASURAND;
   const { value, unit } = normalizeUnit(number, sample.unit ?? defaultUnit(measurand));
   return {
-    sampledAt: new Date(timestamp),
+    sampledAt: timestamp instanceof Date ? timestamp : new Date(timestamp),
     measurand,
     phase: sample.phase ?? null,
     location: sample.location ?? null,
@@ -51,14 +57,17 @@ export function fromSampledValue16(sample: SampledValue16, timestamp: string): N
 }
 
 /** A 2.0.1 sampled value: a number, scaled by 10^multiplier, unit defaults to Wh for energy. */
-export function fromSampledValue201(sample: SampledValue201, timestamp: string): NormalizedSample | null {
+export function fromSampledValue201(
+  sample: SampledValue201,
+  timestamp: string | Date,
+): NormalizedSample | null {
   if (!Number.isFinite(sample.value)) return null;
   const measurand = sample.measurand ?? BILLING_MEASURAND;
   const multiplier = sample.unitOfMeasure?.multiplier ?? 0;
   const scaled = sample.value * 10 ** multiplier;
   const { value, unit } = normalizeUnit(scaled, sample.unitOfMeasure?.unit ?? defaultUnit(measurand));
   return {
-    sampledAt: new Date(timestamp),
+    sampledAt: timestamp instanceof Date ? timestamp : new Date(timestamp),
     measurand,
     phase: sample.phase ?? null,
     location: sample.location ?? null,
@@ -67,6 +76,32 @@ export function fromSampledValue201(sample: SampledValue201, timestamp: string):
     value: Math.round(value * 1e6) / 1e6,
     rawValue: String(sample.value).slice(0, 64),
   };
+}
+
+/** The samples of 1.6 meter values, each meter value's timestamp parsed once for all its samples. */
+export function samplesOf16(meterValues: readonly MeterValue16[]): NormalizedSample[] {
+  const samples: NormalizedSample[] = [];
+  for (const mv of meterValues) {
+    const at = new Date(mv.timestamp);
+    for (const sv of mv.sampledValue) {
+      const sample = fromSampledValue16(sv, at);
+      if (sample) samples.push(sample);
+    }
+  }
+  return samples;
+}
+
+/** The samples of 2.0.1 meter values, each meter value's timestamp parsed once for all its samples. */
+export function samplesOf201(meterValues: readonly MeterValue201[]): NormalizedSample[] {
+  const samples: NormalizedSample[] = [];
+  for (const mv of meterValues) {
+    const at = new Date(mv.timestamp);
+    for (const sv of mv.sampledValue) {
+      const sample = fromSampledValue201(sv, at);
+      if (sample) samples.push(sample);
+    }
+  }
+  return samples;
 }
 
 /** Billing energy: the import register of the whole outlet (no phase). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MeterValuesService } from '../charging/meter-values.service';
 import { SessionsService } from '../charging/sessions.service';
 import { OcppAction, OcppCallContext, OcppHandler } from '../ocpp/ocpp-handler';
-import { NormalizedSample, fromSampledValue16 } from '../ocpp/ocpp-mapper';
+import { samplesOf16 } from '../ocpp/ocpp-mapper';
 import type { MeterValuesRequest16 } from './v16.types';
 
 @Injectable()
@@ -14,11 +14,7 @@ export class MeterValuesHandler16 implements OcppHandler<MeterValuesRequest16, o
   ) {}
 
   async handle(req: MeterValuesRequest16, ctx: OcppCallContext): Promise<object> {
-    const samples = req.meterValue.flatMap((mv) =>
-      mv.sampledValue
-        .map((sv) => fromSampledValue16(sv, mv.timestamp))
-        .filter((s): s is NormalizedSample => s !== null),
-    );
+    const samples = samplesOf16(req.meterValue);
     const transactionId = req.transactionId === undefined ? null : String(req.transactionId);
     const sessionId = transactionId
       ? await this.sessions.sessionIdOfTransaction(ctx.connection, transactionId)

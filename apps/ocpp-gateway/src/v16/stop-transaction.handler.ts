@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SessionsService } from '../charging/sessions.service';
 import { OcppAction, OcppCallContext, OcppHandler } from '../ocpp/ocpp-handler';
-import { NormalizedSample, fromSampledValue16 } from '../ocpp/ocpp-mapper';
+import { samplesOf16 } from '../ocpp/ocpp-mapper';
 import { idTagInfo } from './id-tag-info';
 import type { IdTagInfo16, StopTransactionRequest16 } from './v16.types';
 
@@ -15,11 +15,7 @@ export class StopTransactionHandler16 implements OcppHandler<
   constructor(private readonly sessions: SessionsService) {}
 
   async handle(req: StopTransactionRequest16, ctx: OcppCallContext): Promise<{ idTagInfo?: IdTagInfo16 }> {
-    const samples = (req.transactionData ?? []).flatMap((mv) =>
-      mv.sampledValue
-        .map((sv) => fromSampledValue16(sv, mv.timestamp))
-        .filter((s): s is NormalizedSample => s !== null),
-    );
+    const samples = samplesOf16(req.transactionData ?? []);
     const authorization = await this.sessions.stop16(ctx.connection, {
       transactionId: req.transactionId,
       idTag: req.idTag ?? null,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MeterValuesService } from '../charging/meter-values.service';
 import { SessionsService } from '../charging/sessions.service';
 import { OcppAction, OcppCallContext, OcppHandler } from '../ocpp/ocpp-handler';
-import { NormalizedSample, fromSampledValue201 } from '../ocpp/ocpp-mapper';
+import { samplesOf201 } from '../ocpp/ocpp-mapper';
 import type { MeterValuesRequest201 } from './v201.types';
 
 /** 2.0.1 MeterValues carry no transaction: they belong to the open session on the EVSE, if any. */
@@ -15,11 +15,7 @@ export class MeterValuesHandler201 implements OcppHandler<MeterValuesRequest201,
   ) {}
 
   async handle(req: MeterValuesRequest201, ctx: OcppCallContext): Promise<object> {
-    const samples = req.meterValue.flatMap((mv) =>
-      mv.sampledValue
-        .map((sv) => fromSampledValue201(sv, mv.timestamp))
-        .filter((s): s is NormalizedSample => s !== null),
-    );
+    const samples = samplesOf201(req.meterValue);
     const session =
       req.evseId > 0 ? await this.sessions.activeSessionOnEvse(ctx.connection, req.evseId) : null;
     await this.meters.storeAndRecompute(ctx.connection, samples, {

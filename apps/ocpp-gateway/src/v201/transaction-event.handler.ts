@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SessionsService } from '../charging/sessions.service';
 import { OcppAction, OcppCallContext, OcppHandler } from '../ocpp/ocpp-handler';
-import { NormalizedSample, fromSampledValue201 } from '../ocpp/ocpp-mapper';
+import { samplesOf201 } from '../ocpp/ocpp-mapper';
 import { idTokenInfo } from './id-token-info';
 import type { TransactionEventRequest201, TransactionEventResponse201 } from './v201.types';
 
@@ -15,11 +15,7 @@ export class TransactionEventHandler201 implements OcppHandler<
   constructor(private readonly sessions: SessionsService) {}
 
   async handle(req: TransactionEventRequest201, ctx: OcppCallContext): Promise<TransactionEventResponse201> {
-    const samples = (req.meterValue ?? []).flatMap((mv) =>
-      mv.sampledValue
-        .map((sv) => fromSampledValue201(sv, mv.timestamp))
-        .filter((s): s is NormalizedSample => s !== null),
-    );
+    const samples = samplesOf201(req.meterValue ?? []);
     const token = req.idToken && req.idToken.type !== 'NoAuthorization' ? req.idToken : null;
     const { authorization } = await this.sessions.transactionEvent(ctx.connection, {
       transactionId: req.transactionInfo.transactionId,
