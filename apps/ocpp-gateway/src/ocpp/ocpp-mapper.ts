@@ -78,31 +78,27 @@ export function fromSampledValue201(
   };
 }
 
-/** The samples of 1.6 meter values, each meter value's timestamp parsed once for all its samples. */
-export function samplesOf16(meterValues: readonly MeterValue16[]): NormalizedSample[] {
+/** The samples of meter values, each meter value's timestamp parsed once for all its samples. */
+function samplesOf<T>(
+  meterValues: ReadonlyArray<{ timestamp: string; sampledValue: T[] }>,
+  read: (sample: T, timestamp: Date) => NormalizedSample | null,
+): NormalizedSample[] {
   const samples: NormalizedSample[] = [];
   for (const mv of meterValues) {
     const at = new Date(mv.timestamp);
     for (const sv of mv.sampledValue) {
-      const sample = fromSampledValue16(sv, at);
+      const sample = read(sv, at);
       if (sample) samples.push(sample);
     }
   }
   return samples;
 }
 
-/** The samples of 2.0.1 meter values, each meter value's timestamp parsed once for all its samples. */
-export function samplesOf201(meterValues: readonly MeterValue201[]): NormalizedSample[] {
-  const samples: NormalizedSample[] = [];
-  for (const mv of meterValues) {
-    const at = new Date(mv.timestamp);
-    for (const sv of mv.sampledValue) {
-      const sample = fromSampledValue201(sv, at);
-      if (sample) samples.push(sample);
-    }
-  }
-  return samples;
-}
+export const samplesOf16 = (meterValues: readonly MeterValue16[]) =>
+  samplesOf(meterValues, fromSampledValue16);
+
+export const samplesOf201 = (meterValues: readonly MeterValue201[]) =>
+  samplesOf(meterValues, fromSampledValue201);
 
 /** Billing energy: the import register of the whole outlet (no phase). */
 export function isBillingEnergy(sample: NormalizedSample): boolean {
