@@ -16,8 +16,9 @@ interface IdleSession {
 
 /**
  * Stops sessions whose energy register (each sampled-value set's billing register reading) stayed
- * unchanged across meter readings spanning the organization's `session_idle_timeout_minutes` (0 = off). Only readings count, never the wall clock:
- * a charger that sends no meter values is never stopped for idleness.
+ * unchanged across meter readings spanning the organization's `session_idle_timeout_minutes` (0 = off).
+ * Only readings count, never the wall clock: a charger that sends no meter values is never stopped for
+ * idleness.
  */
 @Injectable()
 export class IdleSessionsService {

@@ -28,14 +28,21 @@ export class SessionPricingService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The session as stored once priced: a finished session not priced yet is priced now and read again,
+   * whoever priced it (this call, or the billing worker since the session was read). Any other session
+   * is returned as given.
+   */
+  async pricedNow(session: ChargingSession): Promise<ChargingSession> {
+    if (session.status !== 'completed' || session.pricedAt) return session;
+    await this.priceFinished(session.id);
+    return this.db.getRepository(ChargingSession).findOneByOrFail({ id: session.id });
+  }
+
   /** The cost of a session: stored if priced, computed now otherwise. */
-  async costOf(session: ChargingSession): Promise<SessionCost> {
-    const needsReview = session.flags.length > 0;
-    if (session.status === 'completed' && !session.pricedAt) {
-      // Read again whoever priced it: this call, or the billing worker since the session was read.
-      await this.priceFinished(session.id);
-      session = await this.db.getRepository(ChargingSession).findOneByOrFail({ id: session.id });
-    }
+  async costOf(given: ChargingSession): Promise<SessionCost> {
+    const needsReview = given.flags.length > 0;
+    const session = await this.pricedNow(given);
     if (session.pricedAt) {
       return {
         result: session.costBreakdown as unknown as PricingResult | null,

@@ -104,19 +104,9 @@ export class SessionsService {
     return this.db.getRepository(Organization).findOneByOrFail({ id: orgId });
   }
 
-  /**
-   * Finished sessions the worker has not priced yet are priced now, so lists show their cost. Such a
-   * row is read again whoever priced it: the billing worker may have done so since the list was read.
-   */
+  /** Finished sessions the worker has not priced yet are priced now, so lists show their cost. */
   private async priced(rows: ChargingSession[]): Promise<ChargingSession[]> {
-    const repo = this.db.getRepository(ChargingSession);
-    return Promise.all(
-      rows.map(async (s) => {
-        if (s.status !== 'completed' || s.pricedAt) return s;
-        await this.pricing.priceFinished(s.id);
-        return repo.findOneByOrFail({ id: s.id });
-      }),
-    );
+    return Promise.all(rows.map((s) => this.pricing.pricedNow(s)));
   }
 
   async list(auth: AuthContext, query: SessionListQueryDto): Promise<Page<SessionView>> {
