@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { pgArrayLiteral, pgRowArrayLiteral } from '@csms/domain';
+import { pgArrayLiteral, pgElement, pgRowArrayLiteral, pgRowElement } from '@csms/domain';
 import { databaseUrl } from './support/databases';
 
 /**
@@ -56,6 +56,9 @@ describe('pgArrayLiteral against Postgres', () => {
       [outer],
     );
     expect(read.map((r) => r.a)).toEqual(rows);
+    // Built element by element, as the gateway encodes each message once and joins messages per batch.
+    const pieces = rows.map((r) => pgElement(`{${r.map(pgRowElement).join(',')}}`));
+    expect(`{${pieces.join(',')}}`).toBe(outer);
     // Bare elements where Postgres reads them bare: no quote, so the outer literal needs no escaping.
     expect(pgRowArrayLiteral(['Voltage', 'L1-N', null, 230.5])).toBe('{Voltage,L1-N,NULL,230.5}');
     expect(pgRowArrayLiteral(['NULL', 'a b', ''])).toBe('{"NULL","a b",""}');

@@ -4,7 +4,8 @@ export type PgArrayElement = string | number | boolean | Date | null | undefined
 const NEEDS_ESCAPE = /["\\]/;
 const ESCAPED = /["\\]/g;
 
-function element(value: PgArrayElement): string {
+/** One element of an array literal (see {@link pgArrayLiteral}): quoted, escaped where needed, or NULL. */
+export function pgElement(value: PgArrayElement): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'string')
     return `"${NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, '\\$&') : value}"`;
@@ -32,7 +33,7 @@ export function pgArrayLiteral(values: readonly PgArrayElement[]): string {
   }
   if (plain) return `{"${values.join('","')}"}`;
   const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) parts[i] = element(values[i]);
+  for (let i = 0; i < values.length; i++) parts[i] = pgElement(values[i]);
   return `{${parts.join(',')}}`;
 }
 
@@ -53,16 +54,15 @@ const NEEDS_QUOTES = /[{}",\\\s]/;
  */
 export function pgRowArrayLiteral(values: readonly PgArrayElement[]): string {
   const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) parts[i] = 'NULL';
-    else {
-      const text = v instanceof Date ? v.toISOString() : String(v);
-      parts[i] =
-        text === '' || NEEDS_QUOTES.test(text) || (text.length === 4 && text.toUpperCase() === 'NULL')
-          ? `"${text.replace(ESCAPED, '\\$&')}"`
-          : text;
-    }
-  }
+  for (let i = 0; i < values.length; i++) parts[i] = pgRowElement(values[i]);
   return `{${parts.join(',')}}`;
+}
+
+/** One element of a {@link pgRowArrayLiteral}: bare where Postgres reads it bare, else quoted and escaped. */
+export function pgRowElement(value: PgArrayElement): string {
+  if (value === null || value === undefined) return 'NULL';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return text === '' || NEEDS_QUOTES.test(text) || (text.length === 4 && text.toUpperCase() === 'NULL')
+    ? `"${text.replace(ESCAPED, '\\$&')}"`
+    : text;
 }
