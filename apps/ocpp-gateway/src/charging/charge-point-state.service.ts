@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, newId } from '@csms/common';
-import { RegistrationStatus, ReservationTransitions, pgColumn } from '@csms/domain';
+import { RegistrationStatus, ReservationTransitions, pgColumn, queryPrepared } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
 
@@ -187,7 +187,10 @@ export class ChargePointStateService {
       col(rows, (w) => cut(w.report.vendorErrorCode, 50)),
       col(rows, (w) => w.report.timestamp.toISOString()),
     ];
-    await this.db.query(
+    // Prepared: under load a batch holds a few reports, and planning the statement each time cost more than
+    // running it. Its plan is lookups by key (the unique indexes, the history's index by charge point).
+    await queryPrepared(
+      this.db,
       `WITH e AS (
          INSERT INTO evses (id, organization_id, charge_point_id, evse_number, source)
          SELECT e.id, e.org, e.cp, e.evse, 'status_notification'
