@@ -645,6 +645,93 @@ describe('OCPP gateway', () => {
       });
     });
 
+    it('updates a session from the new readings alone while they extend it, and in full otherwise', async () => {
+      const cp = await aChargePoint(api, owner.token);
+      await post('/api/v1/id-tags', { value: 'extending' });
+      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
+      const t0 = Date.now() - 120_000;
+      const at = (s: number) => new Date(t0 + s * 1000);
+      const { transactionId } = (await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'extending',
+        meterStart: 1000,
+        timestamp: iso(at(0)),
+      })) as { transactionId: number };
+      const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
+      const sessionId: string = body.data[0].id;
+      const target = { sessionId, transactionId: String(transactionId), evseNumber: 1, connectorNumber: 1 };
+      const connection = { organizationId: owner.orgId, chargePointId: cp.id } as ChargerConnection;
+      const meters = gateway.app.get(MeterValuesService);
+      const register = (s: number, wh: number, context = 'Sample.Periodic') => ({
+        sampledAt: at(s),
+        measurand: 'Energy.Active.Import.Register',
+        phase: null,
+        location: null,
+        context,
+        unit: 'Wh',
+        value: wh,
+        rawValue: String(wh),
+      });
+      const store = (...samples: Array<ReturnType<typeof register>>) =>
+        meters.storeAndRecompute(connection, samples, target);
+      const session = async () => {
+        const [row] = await db().query(
+          `SELECT meter_start_wh::float AS start, last_meter_wh::float AS last, energy_wh::float AS energy,
+             flags, register_tail_at AS tail FROM charging_sessions WHERE id = $1`,
+          [sessionId],
+        );
+        return { ...row, tail: row.tail?.toISOString() ?? null };
+      };
+
+      // The start's reading is the tail; readings after it extend the session.
+      expect(await session()).toMatchObject({ start: 1000, last: 1000, tail: iso(at(0)) });
+      await store(register(60, 2000));
+      await store(register(120, 2600));
+      expect(await session()).toEqual({
+        start: 1000,
+        last: 2600,
+        energy: 1600,
+        flags: [],
+        tail: iso(at(120)),
+      });
+
+      // Two readings in one message, the second below the first; then one below the session's last.
+      await store(register(150, 2700), register(160, 2650));
+      expect(await session()).toMatchObject({
+        last: 2650,
+        flags: ['decreasing_register'],
+        tail: iso(at(160)),
+      });
+      await store(register(180, 2800));
+      await store(register(240, 2790));
+      expect(await session()).toEqual({
+        start: 1000,
+        last: 2790,
+        energy: 1790,
+        flags: ['decreasing_register'],
+        tail: iso(at(240)),
+      });
+
+      // The stored readings are not read again while messages extend the session: with the start's reading
+      // changed behind the gateway's back, an extending message keeps the meter start, and a late one, which
+      // recomputes the session in full, reads the changed reading.
+      await db().query(
+        `UPDATE meter_value_sets SET register_wh = 500
+         WHERE session_id = $1 AND register_context = 'Transaction.Begin'`,
+        [sessionId],
+      );
+      await store(register(300, 2900));
+      expect(await session()).toMatchObject({ start: 1000, last: 2900, energy: 1900, tail: iso(at(300)) });
+      await store(register(30, 1500));
+      expect(await session()).toMatchObject({ start: 500, last: 2900, energy: 2400, tail: iso(at(300)) });
+
+      // A Transaction.End reading ends the extending: it stays the last reading when later ones follow.
+      await store(register(360, 3000, 'Transaction.End'));
+      expect(await session()).toMatchObject({ last: 3000, energy: 2500, tail: null });
+      await store(register(420, 3100));
+      expect(await session()).toMatchObject({ last: 3000, energy: 2500, tail: null });
+    });
+
     it('recognises a message stored before values became sets when it comes again', async () => {
       const cp = await aChargePoint(api, owner.token);
       await post('/api/v1/id-tags', { value: 'sets-tag' });

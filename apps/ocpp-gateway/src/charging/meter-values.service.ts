@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '@csms/common';
-import { pgArrayLiteral, pgColumn, pgRowArrayLiteral, queryPrepared } from '@csms/domain';
+import { pgArrayLiteral, pgColumn, pgElement, pgRowElement, queryPrepared } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
 import { isBillingEnergy, NormalizedSample } from '../ocpp/ocpp-mapper';
@@ -14,61 +14,19 @@ export interface SampleTarget {
   connectorNumber: number | null;
 }
 
+/** Parameters $1..$17 of a batch: six fields of the message, repeated for each of its sets, then eleven of the set. */
+const ROW_PARAMETERS = 17;
+
 /**
- * The sampled-value sets of one message, as columns. Timestamps as ISO strings; the values of each set
- * as array literals (`pgRowArrayLiteral`), one per set in each of the last seven columns.
+ * One message's rows (one per sampled-value set) as pieces of the batch's seventeen array parameters:
+ * for each parameter, the elements of this message's rows (`pgElement`), joined by commas. A batch joins
+ * the pieces of its messages, so each value is encoded once, as its message arrives, and no column is
+ * copied or quoted again per batch.
  */
-interface MessageSets {
-  sampledAt: string[];
-  dedupKey: string[];
-  registerWh: Array<string | null>;
-  registerContext: Array<string | null>;
-  measurands: string[];
-  phases: string[];
-  locations: string[];
-  contexts: string[];
-  units: string[];
-  values: string[];
-  rawValues: string[];
+interface EncodedRows {
+  rows: number;
+  pieces: string[];
 }
-
-const SET_KEYS: Array<keyof MessageSets> = [
-  'sampledAt',
-  'dedupKey',
-  'registerWh',
-  'registerContext',
-  'measurands',
-  'phases',
-  'locations',
-  'contexts',
-  'units',
-  'values',
-  'rawValues',
-];
-
-/** The MeterValues of a batch as statement parameters: one entry per set, its message's fields repeated. */
-interface MeterBatch extends MessageSets {
-  organizationId: string[];
-  chargePointId: string[];
-  sessionId: Array<string | null>;
-  evseNumber: Array<number | null>;
-  connectorNumber: Array<number | null>;
-  receivedAt: string[];
-}
-
-/** In the order of the statement's parameters: the message fields, then the set fields. */
-const BATCH_KEYS: Array<keyof MeterBatch> = [
-  'organizationId',
-  'chargePointId',
-  'sessionId',
-  'evseNumber',
-  'connectorNumber',
-  'receivedAt',
-  ...SET_KEYS,
-];
-
-const newColumns = <T>(keys: Array<keyof T>): T =>
-  Object.fromEntries(keys.map((k) => [k, []])) as unknown as T;
 
 /**
  * The identity of a sampled value: the MD5 of its key (transaction, EVSE, connector, time, measurand,
@@ -80,15 +38,15 @@ export function dedupDigest(key: string): string {
 }
 
 /**
- * The identity of a sampled-value set: the MD5 of its values' digests joined by commas, as the
+ * The identity of a sampled-value set: the MD5 of its values' digests joined by commas (given joined), as the
  * migration to sets computed it for the values stored before (MeterValueSets).
  */
-export function setDigest(valueDigests: string[]): string {
-  return hash('md5', valueDigests.join(','), 'hex');
+export function setDigest(joinedValueDigests: string): string {
+  return hash('md5', joinedValueDigests, 'hex');
 }
 
 /**
- * $1..$17: a MeterBatch, one row per set, inserted in the order of the sets. With `skipStored`, a set
+ * $1..$17: the rows of a batch (see EncodedRows), one per set, inserted in the order of the sets. With `skipStored`, a set
  * already stored (a retried message) is skipped; without, it fails the statement (the unique index),
  * which saves Postgres the check before each row's insertion when nothing is stored twice, the usual
  * case.
@@ -113,15 +71,18 @@ const INSERT = insertSql(true);
 const INSERT_NEW = insertSql(false);
 
 /**
- * Recomputes the sessions `sessions` (a varchar[] parameter) from their billing-register samples, given
- * as the CTE `r` (session_id, id, value, sampled_at, context): meter start (the earliest
+ * Recomputes the sessions of `ids` (a FROM item with a column `id`) from their billing-register samples,
+ * given as the CTE `r` (session_id, id, value, sampled_at, context): meter start (the earliest
  * Transaction.Begin reading, else the earliest), last reading (the latest Transaction.End reading, else
  * the latest), the meter stop once completed, the energy, and the flags `decreasing_register` (a reading
  * below the one before, in the order the charger took them) and `meter_stop_below_start`. Flags are only
- * ever added. `stops`, when given, is a set of five parameters (session ids, stopped at, received at,
- * reason, clock skewed): those sessions, if still active, are completed in the same update.
+ * ever added. `register_tail_at` is the time of the latest reading when no reading is a Transaction.End
+ * one (else NULL): what lets the next readings extend the session instead (see EXTEND). `stops`, when
+ * given, is a set of five parameters (session ids, stopped at, received at, reason, clock skewed): those
+ * sessions, if still active, are completed in the same update. `extended`, when given, is a CTE of the
+ * same columns as `agg` whose sessions are updated too.
  */
-const recomputeFrom = (registerRows: string, sessions: string, stops?: string[]) => {
+const recomputeFrom = (registerRows: string, ids: string, stops?: string[], extended?: string) => {
   const stopping = `(agg.stopped_at IS NOT NULL AND s.status = 'active')`;
   const completed = `(s.status = 'completed' OR ${stopping})`;
   return `
@@ -137,6 +98,10 @@ const recomputeFrom = (registerRows: string, sessions: string, stops?: string[])
   l AS (
     SELECT DISTINCT ON (session_id) session_id, value FROM r
     ORDER BY session_id, (context IS NOT DISTINCT FROM 'Transaction.End') DESC, sampled_at DESC, id DESC),
+  t AS (
+    SELECT session_id,
+      CASE WHEN bool_or(context IS NOT DISTINCT FROM 'Transaction.End') THEN NULL ELSE max(sampled_at) END AS tail
+    FROM r GROUP BY session_id),
   agg AS (
     SELECT ids.id, f.value AS first, l.value AS last, coalesce(d.decreasing, false) AS decreasing,
       ${
@@ -145,9 +110,11 @@ const recomputeFrom = (registerRows: string, sessions: string, stops?: string[])
              coalesce(st.skewed, false) AS stop_skewed`
           : `NULL::timestamptz AS stopped_at, NULL::timestamptz AS stop_received_at,
              NULL::varchar AS stop_reason, false AS stop_skewed`
-      }
-    FROM unnest(${sessions}::varchar[]) AS ids(id) LEFT JOIN f ON f.session_id = ids.id
+      },
+      t.tail
+    FROM ${ids} LEFT JOIN f ON f.session_id = ids.id
       LEFT JOIN l ON l.session_id = ids.id LEFT JOIN d ON d.session_id = ids.id
+      LEFT JOIN t ON t.session_id = ids.id
     ${
       stops
         ? `LEFT JOIN unnest(${stops[0]}::varchar[], ${stops[1]}::timestamptz[], ${stops[2]}::timestamptz[],
@@ -164,6 +131,7 @@ const recomputeFrom = (registerRows: string, sessions: string, stops?: string[])
     last_meter_wh = agg.last,
     meter_stop_wh = CASE WHEN ${completed} THEN agg.last ELSE NULL END,
     energy_wh = CASE WHEN agg.first IS NULL THEN NULL ELSE greatest(agg.last - agg.first, 0) END,
+    register_tail_at = agg.tail,
     flags = CASE WHEN ${stopping} AND agg.stop_skewed OR agg.decreasing
                        OR ${completed} AND agg.last < agg.first
       THEN ARRAY(SELECT DISTINCT flag FROM unnest(
@@ -174,37 +142,72 @@ const recomputeFrom = (registerRows: string, sessions: string, stops?: string[])
                 THEN ARRAY['meter_stop_below_start'] ELSE ARRAY[]::text[] END) AS flag ORDER BY flag)
       ELSE s.flags END,
     updated_at = now()
-  FROM agg WHERE s.id = agg.id`;
+  FROM ${extended ? `(SELECT * FROM agg UNION ALL SELECT * FROM ${extended}) AS agg` : 'agg'}
+  WHERE s.id = agg.id`;
 };
 
 /**
- * The billing register readings of the sessions stored before, looked up session by session in
- * `meter_value_sets_register_idx` (OFFSET 0 keeps the lookup a subquery per session: joined instead,
- * a table whose statistics are stale, as after a bulk of new rows, could be read whole).
+ * The billing register readings of the sessions of `ids` (a FROM item with a column `id`) stored before,
+ * looked up session by session in `meter_value_sets_register_idx` (OFFSET 0 keeps the lookup a subquery
+ * per session: joined instead, a table whose statistics are stale, as after a bulk of new rows, could be
+ * read whole).
  */
-const storedRegisterRows = (sessions: string) =>
+const storedRegisterRows = (ids: string) =>
   `SELECT m.session_id, m.id, m.register_wh AS value, m.sampled_at, m.register_context AS context
-   FROM unnest(${sessions}::varchar[]) AS q(id)
+   FROM ${ids}
    CROSS JOIN LATERAL (
      SELECT session_id, id, register_wh, sampled_at, register_context FROM meter_value_sets
-     WHERE session_id = q.id AND register_wh IS NOT NULL OFFSET 0) AS m`;
+     WHERE session_id = ids.id AND register_wh IS NOT NULL OFFSET 0) AS m`;
 
-const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('$1'), '$1')}`;
+const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('unnest($1::varchar[]) AS ids(id)'), 'unnest($1::varchar[]) AS ids(id)')}`;
 
 /**
  * Insert and recompute in one statement. Its snapshot is taken before the insert, so the sets stored
- * before are read from the table and the ones it inserts from RETURNING: together, exactly the stored
- * sets once the statement is done (a set skipped as already stored is read from the table).
+ * before are read from the table and the ones it inserts from RETURNING (`n`, their register readings):
+ * together, exactly the stored sets once the statement is done (a set skipped as already stored is read
+ * from the table).
+ *
+ * Most messages only extend their session: an active session not stopped here, whose readings so far
+ * hold no Transaction.End reading (`register_tail_at` set), gets readings all later than its latest one
+ * and neither Transaction.Begin nor Transaction.End. Its meter start stays, its last reading is the
+ * latest new one, and a decrease can only be between new readings or from its last reading to the first
+ * new one: it is updated from its row and the new readings (`ext`, `e`), without reading its stored ones,
+ * so a message costs the same at the thousandth reading of a session as at the first. Every other
+ * session of the batch is recomputed in full.
  */
 const insertAndRecomputeSql = (skipStored: boolean) => `WITH ins AS (${insertSql(skipStored)}
     RETURNING session_id, id, register_wh, sampled_at, register_context),
+  n AS (
+    SELECT session_id, id, register_wh AS value, sampled_at, register_context AS context FROM ins
+    WHERE session_id IS NOT NULL AND register_wh IS NOT NULL),
+  ext AS (
+    SELECT c.id, c.meter_start_wh, c.last_meter_wh FROM charging_sessions c
+    WHERE c.id = ANY($18::varchar[]) AND c.status = 'active' AND c.register_tail_at IS NOT NULL
+      AND c.id <> ALL($19::varchar[])
+      AND NOT EXISTS (
+        SELECT 1 FROM n WHERE n.session_id = c.id
+          AND (n.sampled_at <= c.register_tail_at
+               OR n.context IN ('Transaction.Begin', 'Transaction.End')))),
+  e AS (
+    SELECT DISTINCT ON (x.session_id) x.session_id AS id, x.first, x.value AS last,
+      coalesce(bool_or(x.down) OVER (PARTITION BY x.session_id), false) AS decreasing,
+      NULL::timestamptz AS stopped_at, NULL::timestamptz AS stop_received_at, NULL::varchar AS stop_reason,
+      false AS stop_skewed, x.sampled_at AS tail
+    FROM (
+      SELECT n.session_id, n.id, n.value, n.sampled_at, ext.meter_start_wh AS first,
+        n.value < coalesce(lag(n.value) OVER (PARTITION BY n.session_id ORDER BY n.sampled_at, n.id),
+                           ext.last_meter_wh) AS down
+      FROM n JOIN ext ON ext.id = n.session_id) AS x
+    ORDER BY x.session_id, x.sampled_at DESC, x.id DESC),
+  full_ids AS (SELECT id FROM unnest($18::varchar[]) AS q(id) WHERE id NOT IN (SELECT id FROM ext)),
   ${recomputeFrom(
-    `${storedRegisterRows('$18')}
+    `${storedRegisterRows('full_ids AS ids')}
      UNION ALL
-     SELECT session_id, id, register_wh, sampled_at, register_context FROM ins
-     WHERE session_id IS NOT NULL AND register_wh IS NOT NULL`,
-    '$18',
+     SELECT session_id, id, value, sampled_at, context FROM n
+     WHERE session_id IN (SELECT id FROM full_ids)`,
+    'full_ids AS ids',
     ['$19', '$20', '$21', '$22', '$23'],
+    'e',
   )}`;
 
 const INSERT_AND_RECOMPUTE = insertAndRecomputeSql(true);
@@ -214,40 +217,82 @@ const INSERT_NEW_AND_RECOMPUTE = insertAndRecomputeSql(false);
  * The samples of a message as sampled-value sets: the samples of one time form one set (two sets of the
  * same time, one). A set holds a value once per measurand, phase, location and context (the first sent,
  * as a retried value is skipped). Its billing register reading is the first of its values that is one.
+ * Answers the eleven set parameters' pieces (see EncodedRows); the values of a set are written as one
+ * element each (`pgRowElement`), joined into that set's row literal.
  */
-function setsOf(samples: NormalizedSample[], target: SampleTarget): MessageSets {
-  const sets = newColumns<MessageSets>(SET_KEYS);
+function setsOf(samples: NormalizedSample[], target: SampleTarget): EncodedRows {
   const keyHead = `${target.transactionId ?? ''}|${target.evseNumber ?? ''}|${target.connectorNumber ?? ''}|`;
-  const byTime = new Map<number, { keys: Map<string, NormalizedSample>; sampledAt: string }>();
+  const byTime = new Map<number, NormalizedSample[]>();
   for (const s of samples) {
     const atMs = s.sampledAt.getTime();
-    let set = byTime.get(atMs);
-    if (!set) byTime.set(atMs, (set = { keys: new Map(), sampledAt: s.sampledAt.toISOString() }));
-    const key = `${s.measurand}|${s.phase ?? ''}|${s.location ?? ''}|${s.context ?? ''}`;
-    if (!set.keys.has(key)) set.keys.set(key, s);
+    const group = byTime.get(atMs);
+    if (group) group.push(s);
+    else byTime.set(atMs, [s]);
   }
-  for (const { keys, sampledAt } of byTime.values()) {
-    const digests: string[] = [];
+  const pieces: string[] = [];
+  let rows = 0;
+  for (const group of byTime.values()) {
+    const sampledAt = group[0].sampledAt.toISOString();
+    const seen = new Set<string>();
+    let digests = '';
     let register: NormalizedSample | undefined;
-    for (const [key, s] of keys) {
-      digests.push(dedupDigest(`${keyHead}${sampledAt}|${key}`));
-      if (!register && isBillingEnergy(s)) register = s;
+    let measurands = '';
+    let phases = '';
+    let locations = '';
+    let contexts = '';
+    let units = '';
+    let values = '';
+    let rawValues = '';
+    for (const v of group) {
+      const key = `${v.measurand}|${v.phase ?? ''}|${v.location ?? ''}|${v.context ?? ''}`;
+      if (seen.has(key)) continue;
+      const sep = seen.size === 0 ? '' : ',';
+      seen.add(key);
+      digests += sep + dedupDigest(`${keyHead}${sampledAt}|${key}`);
+      if (!register && isBillingEnergy(v)) register = v;
+      measurands += sep + pgRowElement(v.measurand.slice(0, 64));
+      phases += sep + pgRowElement(v.phase);
+      locations += sep + pgRowElement(v.location);
+      contexts += sep + pgRowElement(v.context);
+      units += sep + pgRowElement(v.unit);
+      values += sep + pgRowElement(v.value);
+      rawValues += sep + pgRowElement(v.rawValue);
     }
-    const values = [...keys.values()];
-    sets.sampledAt.push(sampledAt);
-    sets.dedupKey.push(setDigest(digests));
-    sets.registerWh.push(register ? String(register.value) : null);
-    sets.registerContext.push(register ? register.context : null);
-    sets.measurands.push(pgRowArrayLiteral(values.map((v) => v.measurand.slice(0, 64))));
-    sets.phases.push(pgRowArrayLiteral(values.map((v) => v.phase)));
-    sets.locations.push(pgRowArrayLiteral(values.map((v) => v.location)));
-    sets.contexts.push(pgRowArrayLiteral(values.map((v) => v.context)));
-    sets.units.push(pgRowArrayLiteral(values.map((v) => v.unit)));
-    sets.values.push(pgRowArrayLiteral(values.map((v) => v.value)));
-    sets.rawValues.push(pgRowArrayLiteral(values.map((v) => v.rawValue)));
+    const row = [
+      pgElement(sampledAt),
+      pgElement(setDigest(digests)),
+      register ? pgElement(register.value) : 'NULL',
+      register ? pgElement(register.context) : 'NULL',
+      pgElement(`{${measurands}}`),
+      pgElement(`{${phases}}`),
+      pgElement(`{${locations}}`),
+      pgElement(`{${contexts}}`),
+      pgElement(`{${units}}`),
+      pgElement(`{${values}}`),
+      pgElement(`{${rawValues}}`),
+    ];
+    for (let k = 0; k < row.length; k++) pieces[k] = rows === 0 ? row[k] : `${pieces[k]},${row[k]}`;
+    rows++;
   }
-  return sets;
+  return { rows, pieces };
 }
+
+/** Parameters $1..$17 of the rows of `writes`: each one's pieces joined into an array literal. */
+function parametersOf(writes: MeterWrite[]): string[] {
+  const parameters = new Array<string>(ROW_PARAMETERS);
+  for (let k = 0; k < ROW_PARAMETERS; k++) {
+    let literal = '';
+    for (const w of writes) {
+      if (w.rows > 0) literal = literal === '' ? w.pieces[k] : `${literal},${w.pieces[k]}`;
+    }
+    parameters[k] = `{${literal}}`;
+  }
+  return parameters;
+}
+
+/** An element repeated once per row of a message, as a piece (see EncodedRows). */
+const repeated = (element: string, rows: number) =>
+  rows === 1 ? element : new Array<string>(rows).fill(element).join(',');
 
 /** After a batch held a set already stored, batches skip stored sets for this long. */
 const RETRIES_WINDOW_MS = 60_000;
@@ -266,13 +311,9 @@ export interface SessionStop {
   clockSkew: boolean;
 }
 
-/** One message: where its samples belong, and its sampled-value sets. */
-interface MeterWrite {
-  organizationId: string;
-  chargePointId: string;
-  target: SampleTarget;
-  receivedAt: string;
-  sets: MessageSets;
+/** One message: its session, and its sampled-value sets encoded as rows. */
+interface MeterWrite extends EncodedRows {
+  sessionId: string | null;
   stop?: SessionStop;
 }
 
@@ -333,9 +374,8 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget & { sessionId: string },
   ): Promise<void> {
-    const batch = this.batchOf([this.writeOf(connection, samples, target)]);
     await manager.query(INSERT_AND_RECOMPUTE, [
-      ...this.values(batch),
+      ...parametersOf([this.writeOf(connection, samples, target)]),
       pgArrayLiteral([target.sessionId]),
       ...NO_STOPS,
     ]);
@@ -354,37 +394,20 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget,
   ): MeterWrite {
+    const sets = setsOf(samples, target);
+    const message = [
+      pgElement(connection.organizationId),
+      pgElement(connection.chargePointId),
+      pgElement(target.sessionId),
+      pgElement(target.evseNumber),
+      pgElement(target.connectorNumber),
+      pgElement(this.clock.now().toISOString()),
+    ];
     return {
-      organizationId: connection.organizationId,
-      chargePointId: connection.chargePointId,
-      target,
-      receivedAt: this.clock.now().toISOString(),
-      sets: setsOf(samples, target),
+      sessionId: target.sessionId,
+      rows: sets.rows,
+      pieces: sets.rows === 0 ? [] : [...message.map((e) => repeated(e, sets.rows)), ...sets.pieces],
     };
-  }
-
-  private batchOf(writes: MeterWrite[]): MeterBatch {
-    const batch = newColumns<MeterBatch>(BATCH_KEYS);
-    for (const w of writes) {
-      for (let k = 0; k < w.sets.sampledAt.length; k++) {
-        batch.organizationId.push(w.organizationId);
-        batch.chargePointId.push(w.chargePointId);
-        batch.sessionId.push(w.target.sessionId);
-        batch.evseNumber.push(w.target.evseNumber);
-        batch.connectorNumber.push(w.target.connectorNumber);
-        batch.receivedAt.push(w.receivedAt);
-      }
-      for (const key of SET_KEYS) {
-        const into = batch[key] as unknown[];
-        for (const v of w.sets[key]) into.push(v);
-      }
-    }
-    return batch;
-  }
-
-  /** The batch's columns as array literals (see pgArrayLiteral: node-postgres's own arrays cost far more). */
-  private values(batch: MeterBatch): string[] {
-    return BATCH_KEYS.map((k) => pgArrayLiteral(batch[k]));
   }
 
   /**
@@ -392,19 +415,16 @@ export class MeterValuesService {
    * session they belong to and the completion of the sessions stopped.
    */
   private async writeBatch(writes: MeterWrite[]): Promise<void> {
-    const batch = this.batchOf(writes);
-    const sessions = [
-      ...new Set(writes.map((w) => w.target.sessionId).filter((id): id is string => id !== null)),
-    ];
-    let values = this.values(batch);
+    const sessions = [...new Set(writes.map((w) => w.sessionId).filter((id): id is string => id !== null))];
+    let values = parametersOf(writes);
     let sql: [string, string];
     if (sessions.length === 0) {
-      if (batch.dedupKey.length === 0) return;
+      if (!writes.some((w) => w.rows > 0)) return;
       sql = [INSERT_NEW, INSERT];
     } else {
       const stops = new Map<string, SessionStop>();
       for (const w of writes) {
-        const id = w.target.sessionId;
+        const id = w.sessionId;
         if (w.stop && id && !stops.has(id)) stops.set(id, w.stop);
       }
       const stopped = [...stops.values()];

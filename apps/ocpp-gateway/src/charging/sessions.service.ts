@@ -90,8 +90,8 @@ export class SessionsService {
     // One statement: the sessions this start supersedes are closed (as closeSuperseded does), the id tag
     // is read for the authorization (its open sessions counted without those just closed), and the new
     // session is inserted with its Transaction.Begin reading. That reading is the session's only one, so
-    // the recompute would give meter start = last reading = the reading and energy 0: they are written
-    // directly. The reading is a set of one value; its dedup key is MeterValuesService's setDigest of that
+    // the recompute would give meter start = last reading = the reading, energy 0 and the register tail at
+    // its time: they are written directly. The reading is a set of one value; its dedup key is MeterValuesService's setDigest of that
     // value's dedupDigest, made in SQL because the transaction id is drawn there (a retried start stores
     // the reading again through MeterValuesService and must find it). It also tells whether the charger
     // has an open reservation, so that a start without one costs no reservation update. Prepared: one
@@ -122,9 +122,9 @@ export class SessionsService {
        s AS (
          INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
            ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
-           started_at, start_received_at, flags, meter_start_wh, last_meter_wh, energy_wh)
+           started_at, start_received_at, flags, meter_start_wh, last_meter_wh, energy_wh, register_tail_at)
          SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4::int, 1, $5, NULL, (SELECT id FROM tag), 'active',
-           $7, $8, $9::text[], $10::numeric, $10::numeric, 0 FROM n
+           $7, $8, $9::text[], $10::numeric, $10::numeric, 0, $7 FROM n
          ON CONFLICT DO NOTHING
          RETURNING id, ocpp_transaction_id),
        m AS (

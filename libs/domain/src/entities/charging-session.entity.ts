@@ -115,6 +115,13 @@ export class ChargingSession {
   @Column({ type: 'numeric', precision: 18, scale: 3, nullable: true, transformer: numericTransformer })
   lastMeterWh: number | null;
 
+  /**
+   * The time of the latest energy register reading while none is a Transaction.End reading, else null:
+   * the gateway updates the session from new readings alone when they come after it.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  registerTailAt: Date | null;
+
   /** Energy delivered (Wh), never negative: anomalies are flagged instead. */
   @Column({ type: 'numeric', precision: 18, scale: 3, nullable: true, transformer: numericTransformer })
   energyWh: number | null;

@@ -14,6 +14,7 @@ import { SessionWriteIndexes1795364054991 } from './1795364054991-session-write-
 import { MeterDedupDigest1795364321215 } from './1795364321215-meter-dedup-digest';
 import { ChargePointCounts1795364742323 } from './1795364742323-charge-point-counts';
 import { MeterValueSets1795381945667 } from './1795381945667-meter-value-sets';
+import { SessionRegisterTail1795400000000 } from './1795400000000-session-register-tail';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: Function[] = [
   MeterDedupDigest1795364321215,
   ChargePointCounts1795364742323,
   MeterValueSets1795381945667,
+  SessionRegisterTail1795400000000,
 ];
