@@ -71,6 +71,8 @@ interface HandshakeSession {
 export class OcppServerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OcppServer');
   private server!: RPCServer;
+  /** Set at shutdown: every charger still connected is recorded disconnected by one statement then. */
+  private shuttingDown = false;
   private readonly handlers = new Map<OcppProtocol, Map<string, OcppHandler>>();
   /**
    * Handshakes arriving together (a gateway restart brings every charger back at once) read their
@@ -298,7 +300,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
 
   private async onClose(connection: ChargerConnection, code?: number, reason?: string): Promise<void> {
     this.logger.log({ chargePointId: connection.chargePointId, code, reason }, 'Charger disconnected');
-    if (!this.connections.remove(connection)) return;
+    if (!this.connections.remove(connection) || this.shuttingDown) return;
     try {
       await this.registry.unregister(connection.chargePointId, this.nodeId);
       await this.disconnectedWrites.add({ id: connection.chargePointId, at: this.clock.now() });
@@ -339,6 +341,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
     this.heartbeat.stop();
     const ids = this.connections.ids();
     if (ids.length) {
@@ -355,6 +358,8 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       awaitPending: false,
       force: true,
     });
+    // Disconnections recorded just before the shutdown began are written before the database closes.
+    await this.disconnectedWrites.drained();
     await this.messages.flush();
     await this.registry
       .removeNode(this.nodeId)
