@@ -593,36 +593,46 @@ describe('OCPP gateway', () => {
       expect(await registerReadings()).toBe(7);
     });
 
-    it('recomputes a session once from several of its MeterValues written in one statement', async () => {
+    /**
+     * A charger of its own in a 1.6 transaction started two minutes ago (`at(0)`) with `meterStart`, and
+     * what MeterValuesService needs to store its register readings (`register(seconds after the start,
+     * Wh, context)`) directly.
+     */
+    const startedSession = async (idTag: string, meterStart: number) => {
       const cp = await aChargePoint(api, owner.token);
-      await post('/api/v1/id-tags', { value: 'one-batch' });
+      await post('/api/v1/id-tags', { value: idTag });
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
       const t0 = Date.now() - 120_000;
       const at = (s: number) => new Date(t0 + s * 1000);
       const { transactionId } = (await client.call('StartTransaction', {
         connectorId: 1,
-        idTag: 'one-batch',
-        meterStart: 100,
+        idTag,
+        meterStart,
         timestamp: iso(at(0)),
       })) as { transactionId: number };
       const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
       const target = {
-        sessionId: body.data[0].id,
+        sessionId: body.data[0].id as string,
         transactionId: String(transactionId),
         evseNumber: 1,
         connectorNumber: 1,
       };
       const connection = { organizationId: owner.orgId, chargePointId: cp.id } as ChargerConnection;
-      const register = (s: number, wh: number) => ({
+      const register = (s: number, wh: number, context = 'Sample.Periodic') => ({
         sampledAt: at(s),
         measurand: 'Energy.Active.Import.Register',
         phase: null,
         location: null,
-        context: 'Sample.Periodic',
+        context,
         unit: 'Wh',
         value: wh,
         rawValue: String(wh),
       });
+      return { at, target, connection, register };
+    };
+
+    it('recomputes a session once from several of its MeterValues written in one statement', async () => {
+      const { target, connection, register } = await startedSession('one-batch', 100);
       const meters = gateway.app.get(MeterValuesService);
       // Added in the same turn of the event loop: one batch, one statement. The second repeats a reading
       // of the first (stored once) and brings one taken before it, lower than the one before that.
@@ -646,32 +656,9 @@ describe('OCPP gateway', () => {
     });
 
     it('updates a session from the new readings alone while they extend it, and in full otherwise', async () => {
-      const cp = await aChargePoint(api, owner.token);
-      await post('/api/v1/id-tags', { value: 'extending' });
-      const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });
-      const t0 = Date.now() - 120_000;
-      const at = (s: number) => new Date(t0 + s * 1000);
-      const { transactionId } = (await client.call('StartTransaction', {
-        connectorId: 1,
-        idTag: 'extending',
-        meterStart: 1000,
-        timestamp: iso(at(0)),
-      })) as { transactionId: number };
-      const { body } = await get(`/api/v1/sessions?charge_point_id=${cp.id}`);
-      const sessionId: string = body.data[0].id;
-      const target = { sessionId, transactionId: String(transactionId), evseNumber: 1, connectorNumber: 1 };
-      const connection = { organizationId: owner.orgId, chargePointId: cp.id } as ChargerConnection;
+      const { target, connection, register, at } = await startedSession('extending', 1000);
+      const sessionId = target.sessionId;
       const meters = gateway.app.get(MeterValuesService);
-      const register = (s: number, wh: number, context = 'Sample.Periodic') => ({
-        sampledAt: at(s),
-        measurand: 'Energy.Active.Import.Register',
-        phase: null,
-        location: null,
-        context,
-        unit: 'Wh',
-        value: wh,
-        rawValue: String(wh),
-      });
       const store = (...samples: Array<ReturnType<typeof register>>) =>
         meters.storeAndRecompute(connection, samples, target);
       const session = async () => {
