@@ -14,7 +14,10 @@ export interface SampleTarget {
   connectorNumber: number | null;
 }
 
-/** Parameters $1..$17 of a batch: six fields of the message, repeated for each of its sets, then eleven of the set. */
+/**
+ * Parameters $1..$17 of a batch: six fields of the message, repeated for each of its sets, then eleven
+ * of the set.
+ */
 const ROW_PARAMETERS = 17;
 
 /**
@@ -38,18 +41,18 @@ export function dedupDigest(key: string): string {
 }
 
 /**
- * The identity of a sampled-value set: the MD5 of its values' digests joined by commas (given joined), as the
- * migration to sets computed it for the values stored before (MeterValueSets).
+ * The identity of a sampled-value set: the MD5 of its values' digests joined by commas (given joined),
+ * as the migration to sets computed it for the values stored before (MeterValueSets).
  */
 export function setDigest(joinedValueDigests: string): string {
   return hash('md5', joinedValueDigests, 'hex');
 }
 
 /**
- * $1..$17: the rows of a batch (see EncodedRows), one per set, inserted in the order of the sets. With `skipStored`, a set
- * already stored (a retried message) is skipped; without, it fails the statement (the unique index),
- * which saves Postgres the check before each row's insertion when nothing is stored twice, the usual
- * case.
+ * $1..$17: the rows of a batch (see EncodedRows), one per set, inserted in the order of the sets. With
+ * `skipStored`, a set already stored (a retried message) is skipped; without, it fails the statement
+ * (the unique index), which saves Postgres the check before each row's insertion when nothing is stored
+ * twice, the usual case.
  */
 const insertSql = (
   skipStored: boolean,
@@ -77,10 +80,10 @@ const INSERT_NEW = insertSql(false);
  * the latest), the meter stop once completed, the energy, and the flags `decreasing_register` (a reading
  * below the one before, in the order the charger took them) and `meter_stop_below_start`. Flags are only
  * ever added. `register_tail_at` is the time of the latest reading when no reading is a Transaction.End
- * one (else NULL): what lets the next readings extend the session instead (see EXTEND). `stops`, when
- * given, is a set of five parameters (session ids, stopped at, received at, reason, clock skewed): those
- * sessions, if still active, are completed in the same update. `extended`, when given, is a CTE of the
- * same columns as `agg` whose sessions are updated too.
+ * one (else NULL): what lets the next readings extend the session instead (see insertAndRecomputeSql).
+ * `stops`, when given, is a set of five parameters (session ids, stopped at, received at, reason, clock
+ * skewed): those sessions, if still active, are completed in the same update. `extended`, when given, is
+ * a CTE of the same columns as `agg` whose sessions are updated too.
  */
 const recomputeFrom = (registerRows: string, ids: string, stops?: string[], extended?: string) => {
   const stopping = `(agg.stopped_at IS NOT NULL AND s.status = 'active')`;
@@ -100,7 +103,8 @@ const recomputeFrom = (registerRows: string, ids: string, stops?: string[], exte
     ORDER BY session_id, (context IS NOT DISTINCT FROM 'Transaction.End') DESC, sampled_at DESC, id DESC),
   t AS (
     SELECT session_id,
-      CASE WHEN bool_or(context IS NOT DISTINCT FROM 'Transaction.End') THEN NULL ELSE max(sampled_at) END AS tail
+      CASE WHEN bool_or(context IS NOT DISTINCT FROM 'Transaction.End') THEN NULL
+        ELSE max(sampled_at) END AS tail
     FROM r GROUP BY session_id),
   agg AS (
     SELECT ids.id, f.value AS first, l.value AS last, coalesce(d.decreasing, false) AS decreasing,
@@ -159,7 +163,8 @@ const storedRegisterRows = (ids: string) =>
      SELECT session_id, id, register_wh, sampled_at, register_context FROM meter_value_sets
      WHERE session_id = ids.id AND register_wh IS NOT NULL OFFSET 0) AS m`;
 
-const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows('unnest($1::varchar[]) AS ids(id)'), 'unnest($1::varchar[]) AS ids(id)')}`;
+const RECOMPUTE_IDS = 'unnest($1::varchar[]) AS ids(id)';
+const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows(RECOMPUTE_IDS), RECOMPUTE_IDS)}`;
 
 /**
  * Insert and recompute in one statement. Its snapshot is taken before the insert, so the sets stored

@@ -87,15 +87,16 @@ export class SessionsService {
     const receivedAt = this.clock.now();
     const flags = isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [];
     const begin = energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin');
-    // One statement: the sessions this start supersedes are closed (as closeSuperseded does), the id tag
-    // is read for the authorization (its open sessions counted without those just closed), and the new
-    // session is inserted with its Transaction.Begin reading. That reading is the session's only one, so
-    // the recompute would give meter start = last reading = the reading, energy 0 and the register tail at
-    // its time: they are written directly. The reading is a set of one value; its dedup key is MeterValuesService's setDigest of that
-    // value's dedupDigest, made in SQL because the transaction id is drawn there (a retried start stores
-    // the reading again through MeterValuesService and must find it). It also tells whether the charger
-    // has an open reservation, so that a start without one costs no reservation update. Prepared: one
-    // parse and plan per connection rather than per start (its plan is lookups by key).
+    // One statement: the sessions this start supersedes are closed (as closeSuperseded does), the id tag is
+    // read for the authorization (its open sessions counted without those just closed), and the new session
+    // is inserted with its Transaction.Begin reading. That reading is the session's only one, so the
+    // recompute would give meter start = last reading = the reading, energy 0 and the register tail at its
+    // time: they are written directly. The reading is a set of one value; its dedup key is
+    // MeterValuesService's setDigest of that value's dedupDigest, made in SQL because the transaction id is
+    // drawn there (a retried start stores the reading again through MeterValuesService and must find it). It
+    // also tells whether the charger has an open reservation, so that a start without one costs no
+    // reservation update. Prepared: one parse and plan per connection rather than per start (its plan is
+    // lookups by key).
     const [row] = await queryPreparedIn<{
       superseded: string[] | null;
       tag_id: string | null;
