@@ -266,8 +266,8 @@ function setsOf(samples: NormalizedSample[], target: SampleTarget): EncodedRows 
     const row = [
       pgElement(sampledAt),
       pgElement(setDigest(digests)),
-      register ? pgElement(register.value) : 'NULL',
-      register ? pgElement(register.context) : 'NULL',
+      pgElement(register?.value),
+      pgElement(register?.context),
       pgElement(`{${measurands}}`),
       pgElement(`{${phases}}`),
       pgElement(`{${locations}}`),
@@ -399,19 +399,20 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget,
   ): MeterWrite {
-    const sets = setsOf(samples, target);
+    const { rows, pieces } = setsOf(samples, target);
+    if (rows === 0) return { sessionId: target.sessionId, rows, pieces };
     const message = [
-      pgElement(connection.organizationId),
-      pgElement(connection.chargePointId),
-      pgElement(target.sessionId),
-      pgElement(target.evseNumber),
-      pgElement(target.connectorNumber),
-      pgElement(this.clock.now().toISOString()),
+      connection.organizationId,
+      connection.chargePointId,
+      target.sessionId,
+      target.evseNumber,
+      target.connectorNumber,
+      this.clock.now(),
     ];
     return {
       sessionId: target.sessionId,
-      rows: sets.rows,
-      pieces: sets.rows === 0 ? [] : [...message.map((e) => repeated(e, sets.rows)), ...sets.pieces],
+      rows,
+      pieces: [...message.map((v) => repeated(pgElement(v), rows)), ...pieces],
     };
   }
 
