@@ -25,6 +25,8 @@ interface Args {
   duration: number;
   concurrency: number;
   yardstick: boolean;
+  /** Only the yardstick (what the machine and the load generator reach with a server that does nothing). */
+  yardstickOnly: boolean;
   /** api processes (API_WORKERS, node cluster on one port). */
   apiWorkers: number;
   /** rest: autocannon's connections (requests in flight at once). */
@@ -49,6 +51,7 @@ function parseArgs(argv: string[]): Args {
     duration: flag('duration', 30),
     concurrency: flag('concurrency', 200),
     yardstick: !argv.includes('--no-yardstick') && ['connect', 'steady', 'storm'].includes(scenario),
+    yardstickOnly: argv.includes('--yardstick-only'),
     apiWorkers: flag('api-workers', 1),
     connections: flag('connections', 50),
   };
@@ -446,6 +449,16 @@ async function main(): Promise<void> {
     }
   }
 
+  if (!args.yardstickOnly) await runCsms(args, report);
+  print(report);
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${args.scenario}-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  console.log(`\nJSON: ${file}`);
+}
+
+async function runCsms(args: Args, report: Record<string, unknown>): Promise<void> {
   const stack = await startStack({ API_WORKERS: String(args.apiWorkers) });
   try {
     const { apiKey } = await provision(stack, args.chargers);
@@ -470,17 +483,13 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
-  print(report);
-  const dir = join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${args.scenario}-${Date.now()}.json`);
-  writeFileSync(file, JSON.stringify(report, null, 2));
-  console.log(`\nJSON: ${file}`);
 }
 
 function print(report: Record<string, any>): void {
-  const ours = report.csms ?? {};
-  const yard = report.yardstick;
+  // --yardstick-only: the yardstick's figures in the place of ours, with nothing to compare them to.
+  const alone = !report.csms;
+  const ours = report.csms ?? report.yardstick ?? {};
+  const yard = alone ? undefined : report.yardstick;
   const rows = Object.entries<any>(ours.latencies ?? {}).map(([label, s]) => {
     const y = yard?.latencies?.[label];
     return {
@@ -513,10 +522,19 @@ function print(report: Record<string, any>): void {
     );
   if (ours.process)
     console.log(
-      `gateway: max RSS ${ours.process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.process.cpuPercent.toFixed(0)}% of a core; ` +
+      `${alone ? 'yardstick' : 'gateway'}: max RSS ${ours.process.maxRssMiB.toFixed(0)} MiB, CPU ${ours.process.cpuPercent.toFixed(0)}% of a core; ` +
         `load generator ${ours.process.generatorCpuPercent.toFixed(0)}%, Postgres ${ours.process.postgresCpuPercent.toFixed(0)}%, ` +
         `machine ${ours.process.machineCpuPercent.toFixed(0)}% of ${cpus().length} cores`,
     );
+  for (const [name, p] of [
+    [alone ? 'yardstick' : 'csms', ours.process],
+    ['yardstick', yard?.process],
+  ] as const) {
+    if (p?.generatorLoopDelayP99Ms !== undefined)
+      console.log(
+        `load generator's event loop during the ${name} run: delay p99 ${p.generatorLoopDelayP99Ms.toFixed(1)} ms, max ${p.generatorLoopDelayMaxMs.toFixed(1)} ms`,
+      );
+  }
   console.log(
     `errors: ${ours.errors?.length ?? 0}${ours.errors?.length ? ` (first: ${ours.errors[0]})` : ''}`,
   );

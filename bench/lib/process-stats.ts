@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 const TICKS = 100; // USER_HZ on Linux
 
@@ -84,6 +85,8 @@ export class ProcessSampler {
     generatorCpuPercent: number;
     postgresCpuPercent: number;
     machineCpuPercent: number;
+    generatorLoopDelayP99Ms: number;
+    generatorLoopDelayMaxMs: number;
   } {
     this.sample();
     if (this.timer) clearInterval(this.timer);
@@ -133,8 +136,12 @@ function machineTicks(): { busy: number; all: number } {
   return { busy: all - cpu[3] - cpu[4], all };
 }
 
-/** Where the machine's CPU went during a run: this process (the load generator), Postgres, all. */
+/**
+ * Where the machine's CPU went during a run: this process (the load generator), Postgres, all; and how
+ * late the load generator's own event loop ran (a reply it reads late counts as latency of the server).
+ */
 export class MachineSampler {
+  private loopDelay?: IntervalHistogram;
   private start = {
     self: process.cpuUsage(),
     pg: new Map<number, number>(),
@@ -149,11 +156,20 @@ export class MachineSampler {
       machine: machineTicks(),
       at: performance.now(),
     };
+    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay.enable();
   }
 
   /** Percent of one core each (the machine: of all cores). */
-  end(): { generatorCpuPercent: number; postgresCpuPercent: number; machineCpuPercent: number } {
+  end(): {
+    generatorCpuPercent: number;
+    postgresCpuPercent: number;
+    machineCpuPercent: number;
+    generatorLoopDelayP99Ms: number;
+    generatorLoopDelayMaxMs: number;
+  } {
     const seconds = (performance.now() - this.start.at) / 1000;
+    this.loopDelay?.disable();
     const self = process.cpuUsage(this.start.self);
     const machine = machineTicks();
     return {
@@ -161,6 +177,9 @@ export class MachineSampler {
       postgresCpuPercent: (postgresTicksSince(this.start.pg) / TICKS / seconds) * 100,
       machineCpuPercent:
         ((machine.busy - this.start.machine.busy) / (machine.all - this.start.machine.all)) * 100,
+      // The histogram counts from the timer's due time, so the 10 ms resolution itself is not delay.
+      generatorLoopDelayP99Ms: (this.loopDelay?.percentile(99) ?? 0) / 1e6,
+      generatorLoopDelayMaxMs: (this.loopDelay?.max ?? 0) / 1e6,
     };
   }
 }

@@ -123,9 +123,16 @@ export async function startYardstick(): Promise<{
   stop(): Promise<void>;
 }> {
   const port = await freePort();
+  const nodeArgs = (process.env.BENCH_YARDSTICK_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'yardstick-server.ts'), String(port)],
+    [
+      ...nodeArgs,
+      '-r',
+      'ts-node/register/transpile-only',
+      join(__dirname, 'yardstick-server.ts'),
+      String(port),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT },
   );
   await new Promise<void>((resolve, reject) => {
