@@ -52,63 +52,31 @@ const energySample = (valueWh: number, at: Date, context: string): NormalizedSam
   rawValue: String(valueWh),
 });
 
+/** What the StartTransaction (1.6) statement answers. */
+interface Start16Row {
+  superseded: string[] | null;
+  tag_id: string | null;
+  tag_status: string | null;
+  tag_expires_at: Date | null;
+  tag_busy: boolean | null;
+  id: string | null;
+  ocpp_transaction_id: number | null;
+  reserved: boolean;
+}
+
 /**
- * OCPP transactions as charging sessions, idempotent towards the charger: a retried 1.6
- * StartTransaction gets the same transactionId, 2.0.1 events count once per seqNo, stops for unknown
- * transactions are answered and kept for review.
+ * StartTransaction (1.6) in one statement: the sessions this start supersedes are closed (as
+ * closeSuperseded does), the id tag is read for the authorization (its open sessions counted without
+ * those just closed), and the new session is inserted with its Transaction.Begin reading. That reading is
+ * the session's only one, so the recompute would give meter start = last reading = the reading, energy 0
+ * and the register tail at its time: they are written directly. The reading is a set of one value; its
+ * dedup key is MeterValuesService's setDigest of that value's dedupDigest, made in SQL because the
+ * transaction id is drawn there (a retried start stores the reading again through MeterValuesService and
+ * must find it). It also tells whether the charger has an open reservation, so that a start without one
+ * costs no reservation update. Prepared: one parse and plan per connection rather than per start (its
+ * plan is lookups by key). Parameters: {@link start16Parameters}.
  */
-@Injectable()
-export class SessionsService {
-  private readonly logger = new Logger('Sessions');
-
-  constructor(
-    private readonly db: DataSource,
-    private readonly clock: Clock,
-    private readonly auth: AuthorizationService,
-    private readonly meters: MeterValuesService,
-  ) {}
-
-  async start16(
-    connection: ChargerConnection,
-    start: Start16,
-  ): Promise<{ transactionId: number; authorization: Authorization }> {
-    // One transaction: one commit (the expensive part of a write) per StartTransaction.
-    const started = await this.db.transaction((manager) => this.start16In(manager, connection, start));
-    // The charger's MeterValues name this transaction next: its session is known without a lookup.
-    this.remember(connection, String(started.transactionId), started.sessionId);
-    return { transactionId: started.transactionId, authorization: started.authorization };
-  }
-
-  private async start16In(
-    manager: EntityManager,
-    connection: ChargerConnection,
-    start: Start16,
-  ): Promise<{ transactionId: number; sessionId: string; authorization: Authorization }> {
-    const receivedAt = this.clock.now();
-    const flags = isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [];
-    const begin = energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin');
-    // One statement: the sessions this start supersedes are closed (as closeSuperseded does), the id tag is
-    // read for the authorization (its open sessions counted without those just closed), and the new session
-    // is inserted with its Transaction.Begin reading. That reading is the session's only one, so the
-    // recompute would give meter start = last reading = the reading, energy 0 and the register tail at its
-    // time: they are written directly. The reading is a set of one value; its dedup key is
-    // MeterValuesService's setDigest of that value's dedupDigest, made in SQL because the transaction id is
-    // drawn there (a retried start stores the reading again through MeterValuesService and must find it). It
-    // also tells whether the charger has an open reservation, so that a start without one costs no
-    // reservation update. Prepared: one parse and plan per connection rather than per start (its plan is
-    // lookups by key).
-    const [row] = await queryPreparedIn<{
-      superseded: string[] | null;
-      tag_id: string | null;
-      tag_status: string | null;
-      tag_expires_at: Date | null;
-      tag_busy: boolean | null;
-      id: string | null;
-      ocpp_transaction_id: number | null;
-      reserved: boolean;
-    }>(
-      manager,
-      `WITH sup AS (
+const START16_SQL = `WITH sup AS (
          UPDATE charging_sessions SET status = 'completed', flags = array_append(flags, 'superseded'),
            stop_received_at = $8, updated_at = now()
          WHERE charge_point_id = $3 AND evse_number = $4::int AND status = 'active' AND started_at < $7
@@ -143,28 +111,144 @@ export class SessionsService {
          tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id, s.ocpp_transaction_id,
          EXISTS (SELECT 1 FROM reservations r
                  WHERE r.charge_point_id = $3 AND r.status IN ('pending', 'active')) AS reserved
-       FROM (SELECT 1) AS one LEFT JOIN tag ON true LEFT JOIN s ON true`,
-      [
-        newId('sess'),
-        connection.organizationId,
-        connection.chargePointId,
-        start.connectorId,
-        start.idTag,
-        normalizeIdTag(start.idTag),
-        start.timestamp,
-        receivedAt,
-        flags,
-        String(begin.value),
-        begin.rawValue,
-        begin.sampledAt.toISOString(),
-      ],
+       FROM (SELECT 1) AS one LEFT JOIN tag ON true LEFT JOIN s ON true`;
+
+/**
+ * {@link START16_SQL} for a start that needs nothing else, run alone in autocommit: it inserts only when
+ * no session is open on the EVSE from before this start (nothing to supersede) and the charger has no
+ * open reservation; otherwise, or on a retry (the insert conflicts), it writes nothing and answers no
+ * session id.
+ */
+const START16_ALONE_SQL = `WITH plain AS (
+         SELECT NOT EXISTS (SELECT 1 FROM charging_sessions
+                            WHERE charge_point_id = $3 AND evse_number = $4::int AND status = 'active'
+                              AND started_at < $7)
+           AND NOT EXISTS (SELECT 1 FROM reservations r
+                           WHERE r.charge_point_id = $3 AND r.status IN ('pending', 'active')) AS ok),
+       tag AS (
+         SELECT t.id, t.status, t.expires_at,
+           EXISTS (SELECT 1 FROM charging_sessions x
+                   WHERE x.organization_id = $2 AND lower(x.id_tag) = $6 AND x.status = 'active') AS busy
+         FROM id_tags t WHERE t.organization_id = $2 AND t.value_normalized = $6),
+       n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx FROM plain WHERE plain.ok),
+       s AS (
+         INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+           ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
+           started_at, start_received_at, flags, meter_start_wh, last_meter_wh, energy_wh, register_tail_at)
+         SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4::int, 1, $5, NULL, (SELECT id FROM tag), 'active',
+           $7, $8, $9::text[], $10::numeric, $10::numeric, 0, $7 FROM n
+         ON CONFLICT DO NOTHING
+         RETURNING id, ocpp_transaction_id),
+       m AS (
+         INSERT INTO meter_value_sets (organization_id, charge_point_id, session_id, evse_number,
+           connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, measurands,
+           phases, locations, contexts, units, values, raw_values)
+         SELECT $2, $3, s.id, $4::int, 1, $7, $8,
+           md5(md5(s.ocpp_transaction_id::text || '|' || $4::int::text || '|1|' || $12::text
+               || '|${BILLING_MEASURAND}|||Transaction.Begin'))::uuid,
+           $10::numeric, 'Transaction.Begin', ARRAY['${BILLING_MEASURAND}'], ARRAY[NULL]::text[],
+           ARRAY[NULL]::text[], ARRAY['Transaction.Begin'], ARRAY['Wh'], ARRAY[$10::numeric], ARRAY[$11]
+         FROM s
+         ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
+       SELECT NULL::text[] AS superseded, tag.id AS tag_id, tag.status AS tag_status,
+         tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id, s.ocpp_transaction_id, false AS reserved
+       FROM (SELECT 1) AS one LEFT JOIN tag ON true LEFT JOIN s ON true`;
+
+const beginSample = (start: Start16) =>
+  energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin');
+
+function start16Parameters(connection: ChargerConnection, start: Start16, receivedAt: Date): unknown[] {
+  const begin = beginSample(start);
+  return [
+    newId('sess'),
+    connection.organizationId,
+    connection.chargePointId,
+    start.connectorId,
+    start.idTag,
+    normalizeIdTag(start.idTag),
+    start.timestamp,
+    receivedAt,
+    isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [],
+    String(begin.value),
+    begin.rawValue,
+    begin.sampledAt.toISOString(),
+  ];
+}
+
+/** The id tag read by the start statement, for the authorization decision. */
+const tagOf = (row: Start16Row) =>
+  row.tag_id === null
+    ? undefined
+    : { id: row.tag_id, status: row.tag_status!, expires_at: row.tag_expires_at, busy: row.tag_busy! };
+
+/**
+ * OCPP transactions as charging sessions, idempotent towards the charger: a retried 1.6
+ * StartTransaction gets the same transactionId, 2.0.1 events count once per seqNo, stops for unknown
+ * transactions are answered and kept for review.
+ */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger('Sessions');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly auth: AuthorizationService,
+    private readonly meters: MeterValuesService,
+  ) {}
+
+  async start16(
+    connection: ChargerConnection,
+    start: Start16,
+  ): Promise<{ transactionId: number; authorization: Authorization }> {
+    const receivedAt = this.clock.now();
+    const started =
+      (await this.start16Alone(connection, start, receivedAt)) ??
+      // One transaction: one commit (the expensive part of a write) per StartTransaction.
+      (await this.db.transaction((manager) => this.start16In(manager, connection, start, receivedAt)));
+    // The charger's MeterValues name this transaction next: its session is known without a lookup.
+    this.remember(connection, String(started.transactionId), started.sessionId);
+    return { transactionId: started.transactionId, authorization: started.authorization };
+  }
+
+  /**
+   * Most starts need the one statement and nothing more: no session left open on the EVSE to supersede,
+   * no open reservation on the charger, not a retry. Those run it alone, in autocommit: one round trip
+   * instead of three (a transaction's START and COMMIT), for the same atomic write. Any other start does
+   * nothing here (null) and runs in a transaction.
+   */
+  private async start16Alone(
+    connection: ChargerConnection,
+    start: Start16,
+    receivedAt: Date,
+  ): Promise<{ transactionId: number; sessionId: string; authorization: Authorization } | null> {
+    const [row] = await queryPrepared<Start16Row>(
+      this.db,
+      START16_ALONE_SQL,
+      start16Parameters(connection, start, receivedAt),
+    );
+    if (row.id === null) return null;
+    return {
+      transactionId: row.ocpp_transaction_id!,
+      sessionId: row.id,
+      authorization: this.auth.decide(tagOf(row)),
+    };
+  }
+
+  private async start16In(
+    manager: EntityManager,
+    connection: ChargerConnection,
+    start: Start16,
+    receivedAt: Date,
+  ): Promise<{ transactionId: number; sessionId: string; authorization: Authorization }> {
+    const begin = beginSample(start);
+    const [row] = await queryPreparedIn<Start16Row>(
+      manager,
+      START16_SQL,
+      start16Parameters(connection, start, receivedAt),
     );
     await this.superseded(manager, connection, row.superseded ?? []);
-    const authorization = this.auth.decide(
-      row.tag_id === null
-        ? undefined
-        : { id: row.tag_id, status: row.tag_status!, expires_at: row.tag_expires_at, busy: row.tag_busy! },
-    );
+    const authorization = this.auth.decide(tagOf(row));
     const inserted = row.id === null ? [] : [{ id: row.id, ocpp_transaction_id: row.ocpp_transaction_id! }];
     let session = inserted[0];
     let result = authorization;
