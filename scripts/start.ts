@@ -1,7 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { AppConfig, checkRedis, ensureDatabase, exitOnStartupError, loadConfig } from '@csms/common';
+import {
+  AppConfig,
+  GATEWAY_NODE_FLAGS,
+  checkRedis,
+  ensureDatabase,
+  exitOnStartupError,
+  loadConfig,
+} from '@csms/common';
 import { runMigrations } from '@csms/domain';
 import { createDemo, describeDemo, signUpHint } from './demo';
 import { EmbeddedStack, startEmbeddedStack } from './embedded';
@@ -86,7 +93,10 @@ async function startExternal(config: AppConfig): Promise<void> {
   const env = { ...process.env, DATABASE_MIGRATE_ON_START: 'false' };
   const children: ChildProcess[] = [
     spawn(process.execPath, [join(dist, 'apps/api/src/main.js')], { stdio: 'inherit', env }),
-    spawn(process.execPath, [join(dist, 'apps/ocpp-gateway/src/main.js')], { stdio: 'inherit', env }),
+    spawn(process.execPath, [...GATEWAY_NODE_FLAGS, join(dist, 'apps/ocpp-gateway/src/main.js')], {
+      stdio: 'inherit',
+      env,
+    }),
   ];
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { GATEWAY_NODE_FLAGS } from '@csms/common';
 import { sleep } from './pool';
 
 const ROOT = join(__dirname, '..', '..');
@@ -90,7 +91,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       stdio: ['ignore', 'inherit', 'inherit'],
     });
   const api = run('dist/apps/api/src/main.js', apiArgs);
-  const gateway = run('dist/apps/ocpp-gateway/src/main.js', gatewayArgs);
+  // Started as a user starts it: with the gateway's own Node.js flags (GATEWAY_NODE_FLAGS), then any given.
+  const gateway = run('dist/apps/ocpp-gateway/src/main.js', [...GATEWAY_NODE_FLAGS, ...gatewayArgs]);
   await waitFor(`http://127.0.0.1:${apiPort}/health`, 60_000);
   await waitFor(`http://127.0.0.1:${ocppPort}/health`, 60_000);
   return {

@@ -12,3 +12,4 @@ export * from './startup';
 export * from './validators';
 export * from './tokens';
 export * from './health/health.module';
+export * from './node-flags';
