@@ -65,29 +65,42 @@ interface Start16Row {
 }
 
 /**
- * StartTransaction (1.6) in one statement: the sessions this start supersedes are closed (as
- * closeSuperseded does), the id tag is read for the authorization (its open sessions counted without
- * those just closed), and the new session is inserted with its Transaction.Begin reading. That reading is
- * the session's only one, so the recompute would give meter start = last reading = the reading, energy 0
- * and the register tail at its time: they are written directly. The reading is a set of one value; its
- * dedup key is MeterValuesService's setDigest of that value's dedupDigest, made in SQL because the
- * transaction id is drawn there (a retried start stores the reading again through MeterValuesService and
- * must find it). It also tells whether the charger has an open reservation, so that a start without one
- * costs no reservation update. Prepared: one parse and plan per connection rather than per start (its
- * plan is lookups by key). Parameters: {@link start16Parameters}.
+ * StartTransaction (1.6) in one statement. The id tag is read for the authorization (with whether it
+ * has a session open elsewhere), and the new session is inserted with its Transaction.Begin reading.
+ * That reading is the session's only one, so the recompute would give meter start = last reading = the
+ * reading, energy 0 and the register tail at its time: they are written directly. The reading is a set
+ * of one value; its dedup key is MeterValuesService's setDigest of that value's dedupDigest, made in SQL
+ * because the transaction id is drawn there (a retried start stores the reading again through
+ * MeterValuesService and must find it). Prepared: one parse and plan per connection rather than per
+ * start (its plan is lookups by key). Parameters: {@link start16Parameters}.
+ *
+ * - In a transaction (`alone` false): the sessions this start supersedes are closed first (as
+ *   closeSuperseded does) and not counted as the id tag's open sessions, and the statement tells whether
+ *   the charger has an open reservation, so that a start without one costs no reservation update.
+ * - `alone`, in autocommit, for a start that needs nothing else: it inserts only when no session is open
+ *   on the EVSE from before this start (nothing to supersede) and the charger has no open reservation;
+ *   otherwise, or on a retry (the insert conflicts), it writes nothing and answers no session id.
  */
-const START16_SQL = `WITH sup AS (
+function start16Sql(alone: boolean): string {
+  const openBefore = `charge_point_id = $3 AND evse_number = $4::int AND status = 'active' AND started_at < $7`;
+  const reserved = `EXISTS (SELECT 1 FROM reservations r
+                 WHERE r.charge_point_id = $3 AND r.status IN ('pending', 'active'))`;
+  const first = alone
+    ? `plain AS (
+         SELECT NOT EXISTS (SELECT 1 FROM charging_sessions WHERE ${openBefore}) AND NOT ${reserved} AS ok)`
+    : `sup AS (
          UPDATE charging_sessions SET status = 'completed', flags = array_append(flags, 'superseded'),
            stop_received_at = $8, updated_at = now()
-         WHERE charge_point_id = $3 AND evse_number = $4::int AND status = 'active' AND started_at < $7
-         RETURNING id),
+         WHERE ${openBefore}
+         RETURNING id)`;
+  return `WITH ${first},
        tag AS (
          SELECT t.id, t.status, t.expires_at,
            EXISTS (SELECT 1 FROM charging_sessions x
                    WHERE x.organization_id = $2 AND lower(x.id_tag) = $6 AND x.status = 'active'
-                     AND x.id NOT IN (SELECT id FROM sup)) AS busy
+                     ${alone ? '' : 'AND x.id NOT IN (SELECT id FROM sup)'}) AS busy
          FROM id_tags t WHERE t.organization_id = $2 AND t.value_normalized = $6),
-       n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx),
+       n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx ${alone ? 'FROM plain WHERE plain.ok' : ''}),
        s AS (
          INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
            ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
@@ -107,52 +120,14 @@ const START16_SQL = `WITH sup AS (
            ARRAY[NULL]::text[], ARRAY['Transaction.Begin'], ARRAY['Wh'], ARRAY[$10::numeric], ARRAY[$11]
          FROM s
          ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
-       SELECT (SELECT array_agg(id) FROM sup) AS superseded, tag.id AS tag_id, tag.status AS tag_status,
-         tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id, s.ocpp_transaction_id,
-         EXISTS (SELECT 1 FROM reservations r
-                 WHERE r.charge_point_id = $3 AND r.status IN ('pending', 'active')) AS reserved
+       SELECT ${alone ? 'NULL::text[]' : '(SELECT array_agg(id) FROM sup)'} AS superseded, tag.id AS tag_id,
+         tag.status AS tag_status, tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id,
+         s.ocpp_transaction_id, ${alone ? 'false' : reserved} AS reserved
        FROM (SELECT 1) AS one LEFT JOIN tag ON true LEFT JOIN s ON true`;
+}
 
-/**
- * {@link START16_SQL} for a start that needs nothing else, run alone in autocommit: it inserts only when
- * no session is open on the EVSE from before this start (nothing to supersede) and the charger has no
- * open reservation; otherwise, or on a retry (the insert conflicts), it writes nothing and answers no
- * session id.
- */
-const START16_ALONE_SQL = `WITH plain AS (
-         SELECT NOT EXISTS (SELECT 1 FROM charging_sessions
-                            WHERE charge_point_id = $3 AND evse_number = $4::int AND status = 'active'
-                              AND started_at < $7)
-           AND NOT EXISTS (SELECT 1 FROM reservations r
-                           WHERE r.charge_point_id = $3 AND r.status IN ('pending', 'active')) AS ok),
-       tag AS (
-         SELECT t.id, t.status, t.expires_at,
-           EXISTS (SELECT 1 FROM charging_sessions x
-                   WHERE x.organization_id = $2 AND lower(x.id_tag) = $6 AND x.status = 'active') AS busy
-         FROM id_tags t WHERE t.organization_id = $2 AND t.value_normalized = $6),
-       n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx FROM plain WHERE plain.ok),
-       s AS (
-         INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
-           ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
-           started_at, start_received_at, flags, meter_start_wh, last_meter_wh, energy_wh, register_tail_at)
-         SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4::int, 1, $5, NULL, (SELECT id FROM tag), 'active',
-           $7, $8, $9::text[], $10::numeric, $10::numeric, 0, $7 FROM n
-         ON CONFLICT DO NOTHING
-         RETURNING id, ocpp_transaction_id),
-       m AS (
-         INSERT INTO meter_value_sets (organization_id, charge_point_id, session_id, evse_number,
-           connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, measurands,
-           phases, locations, contexts, units, values, raw_values)
-         SELECT $2, $3, s.id, $4::int, 1, $7, $8,
-           md5(md5(s.ocpp_transaction_id::text || '|' || $4::int::text || '|1|' || $12::text
-               || '|${BILLING_MEASURAND}|||Transaction.Begin'))::uuid,
-           $10::numeric, 'Transaction.Begin', ARRAY['${BILLING_MEASURAND}'], ARRAY[NULL]::text[],
-           ARRAY[NULL]::text[], ARRAY['Transaction.Begin'], ARRAY['Wh'], ARRAY[$10::numeric], ARRAY[$11]
-         FROM s
-         ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
-       SELECT NULL::text[] AS superseded, tag.id AS tag_id, tag.status AS tag_status,
-         tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id, s.ocpp_transaction_id, false AS reserved
-       FROM (SELECT 1) AS one LEFT JOIN tag ON true LEFT JOIN s ON true`;
+const START16_SQL = start16Sql(false);
+const START16_ALONE_SQL = start16Sql(true);
 
 const beginSample = (start: Start16) =>
   energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin');
