@@ -1,6 +1,7 @@
 /**
  * Load benchmark of the OCPP gateway and the REST API. Not a test: CI does not run it.
  *   npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S]
+ *     [--api-workers N] [--connections N] [--no-yardstick | --yardstick-only]
  * Each OCPP scenario also runs against a bare ocpp-rpc server (the yardstick) in the same run and prints
  * our figures as a ratio of it. Results: a table on stdout and JSON in bench/results/.
  */
@@ -37,8 +38,12 @@ function parseArgs(argv: string[]): Args {
   const scenario = argv[0] as Scenario;
   if (!['connect', 'steady', 'storm', 'commands', 'rest'].includes(scenario)) {
     throw new Error(
-      'usage: npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S] [--api-workers N] [--connections N]',
+      'usage: npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S] [--api-workers N] [--connections N] [--no-yardstick | --yardstick-only]',
     );
+  }
+  const ocpp = ['connect', 'steady', 'storm'].includes(scenario);
+  if (argv.includes('--yardstick-only') && (!ocpp || argv.includes('--no-yardstick'))) {
+    throw new Error('--yardstick-only: only for connect, steady and storm, and not with --no-yardstick');
   }
   const flag = (name: string, fallback: number) => {
     const i = argv.indexOf(`--${name}`);
@@ -50,7 +55,7 @@ function parseArgs(argv: string[]): Args {
     rate: flag('rate', scenario === 'commands' ? 50 : scenario === 'rest' ? 0 : 0.3),
     duration: flag('duration', 30),
     concurrency: flag('concurrency', 200),
-    yardstick: !argv.includes('--no-yardstick') && ['connect', 'steady', 'storm'].includes(scenario),
+    yardstick: !argv.includes('--no-yardstick') && ocpp,
     yardstickOnly: argv.includes('--yardstick-only'),
     apiWorkers: flag('api-workers', 1),
     connections: flag('connections', 50),
