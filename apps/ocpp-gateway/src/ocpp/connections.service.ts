@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type RPCServerClient from 'ocpp-rpc/lib/server-client';
 import type { OcppVersion, RegistrationStatus } from '@csms/domain';
+import type { OcppSocket } from './ocpp-socket';
 
 export type OcppProtocol = 'ocpp1.6' | 'ocpp2.0.1';
 
@@ -16,7 +16,7 @@ export interface ChargerConnection {
   organizationId: string;
   protocol: OcppProtocol;
   version: OcppVersion;
-  client: RPCServerClient;
+  client: OcppSocket;
   connectedAt: Date;
   /** What the last BootNotification was answered (or the stored status until the charger boots). */
   registrationStatus: RegistrationStatus;
@@ -43,8 +43,8 @@ export interface ConnectionEvents {
 export class ConnectionsService extends EventEmitter<ConnectionEvents> {
   private readonly connections = new Map<string, ChargerConnection>();
 
-  /** The RPC client of a connected charger (ocpp-rpc: `client.call(action, payload)`). */
-  get(chargePointId: string): RPCServerClient | undefined {
+  /** The OCPP-J socket of a connected charger (`client.call(action, payload)`). */
+  get(chargePointId: string): OcppSocket | undefined {
     return this.connections.get(chargePointId)?.client;
   }
 

@@ -7,11 +7,11 @@ import {
   Type,
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import type { IncomingMessage, Server } from 'node:http';
+import { IncomingMessage, STATUS_CODES, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { RPCError, RPCServer, createRPCError } from 'ocpp-rpc';
-import type RPCServerClient from 'ocpp-rpc/lib/server-client';
-import type { IHandshakeInterface } from 'ocpp-rpc/lib/server-client';
+import { RPCError, createRPCError } from 'ocpp-rpc';
+import { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
 import { verifyChargerPassword } from '@csms/auth';
@@ -32,15 +32,33 @@ import {
   OcppProtocol,
   PROTOCOL_VERSIONS,
 } from './connections.service';
-import { BadMessage, answerWithMessageId, conformCallError } from './call-errors';
 import { CLOSE_REPLACED } from './gateway-control.listener';
 import { MessageLogService } from './message-log.service';
 import { NodeHeartbeatService } from './node-heartbeat.service';
 import { OcppHandler, actionOf } from './ocpp-handler';
+import { OcppSocket, SchemaValidator } from './ocpp-socket';
 import { WriteBatcher } from '../charging/write-batcher';
 
 export const OCPP_PROTOCOLS: OcppProtocol[] = ['ocpp1.6', 'ocpp2.0.1'];
+/** How long a CALL of the CSMS waits for the charger's answer unless the caller says otherwise. */
+const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 const OCPP_PATH = /^\/ocpp\/([^/?#]+)\/?(?:\?.*)?$/;
+
+// ocpp-rpc's strict-mode validators: the official JSON schemas of each version, compiled once.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VALIDATORS = require('ocpp-rpc/lib/standard-validators') as SchemaValidator[];
+/** An HTTP token (RFC 9110 5.6.2): what each subprotocol name must be. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** What a charger presents at the websocket upgrade. */
+interface Handshake {
+  identity: string;
+  /** The subprotocols it offers. */
+  protocols: Set<string>;
+  /** The password of its HTTP Basic credentials, when the user name is its identity. */
+  password?: Buffer;
+  remoteAddress?: string;
+}
 
 /** What a handshake reads of its charge point. */
 interface HandshakeRow {
@@ -55,7 +73,7 @@ interface HandshakeRow {
   last_boot_at: Date | null;
 }
 
-/** What the handshake hands to the connection (ocpp-rpc `session`). */
+/** What the handshake hands to the connection. */
 interface HandshakeSession {
   organizationId: string;
   registrationStatus: RegistrationStatus;
@@ -63,14 +81,19 @@ interface HandshakeSession {
 }
 
 /**
- * The OCPP-J websocket endpoint at `/ocpp/{chargePointId}`, served by ocpp-rpc in strict mode on the
- * gateway's HTTP server: authenticates chargers at the upgrade, keeps one connection per charger
- * (registered in the Redis node registry), and routes each CALL to its (version, action) handler.
+ * The OCPP-J websocket endpoint at `/ocpp/{chargePointId}` on the gateway's HTTP server: authenticates
+ * chargers at the upgrade, keeps one connection per charger (registered in the Redis node registry),
+ * and routes each CALL to its (version, action) handler. Each connection is an OcppSocket, which checks
+ * payloads against the version's schemas both ways; the server pings chargers that fell silent.
  */
 @Injectable()
 export class OcppServerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OcppServer');
-  private server!: RPCServer;
+  private wss!: WebSocketServer;
+  /** The subprotocol each upgrade in progress was accepted with (read by `ws` as it completes). */
+  private readonly upgrading = new WeakMap<IncomingMessage, OcppProtocol>();
+  private readonly sockets = new Set<OcppSocket>();
+  private pingSweep?: NodeJS.Timeout;
   /** Set at shutdown: every charger still connected is recorded disconnected by one statement then. */
   private shuttingDown = false;
   private readonly handlers = new Map<OcppProtocol, Map<string, OcppHandler>>();
@@ -144,37 +167,89 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       byAction.set(action, this.moduleRef.get(handler, { strict: false }));
       this.handlers.set(protocol, byAction);
     }
-    this.server = new RPCServer({
-      protocols: OCPP_PROTOCOLS,
-      strictMode: true,
-      pingIntervalMs: this.config.gateway.pingIntervalSeconds * 1000,
-      // A message from the charger proves the socket alive: it is pinged only after an interval of
-      // silence, so 10,000 busy chargers cost no pings (each a write and a pong to read).
-      deferPingsOnActivity: true,
-      respondWithDetailedErrors: false,
-      maxBadMessages: this.config.gateway.maxBadMessages,
-      wssOptions: { maxPayload: this.config.gateway.maxPayloadBytes },
+    const maxPayload = this.config.gateway.maxPayloadBytes;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload,
+      handleProtocols: (_offered, req) => this.upgrading.get(req) ?? false,
     });
-    this.server.auth((accept, reject, handshake) => {
-      this.authenticate(handshake).then(
-        (result) =>
-          'session' in result ? accept(result.session, result.protocol) : reject(result.code, result.message),
-        (err) => {
-          this.logger.error({ err, identity: handshake.identity }, 'Handshake failed');
-          reject(503, 'Service unavailable');
-        },
-      );
-    });
-    this.server.on('client', (client: RPCServerClient) => this.onClient(client));
     const http: Server = this.adapterHost.httpAdapter.getHttpServer();
-    const upgrade = this.server.handleUpgrade;
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!OCPP_PATH.test(req.url ?? '')) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      const path = OCPP_PATH.exec(req.url ?? '');
+      if (!path) {
+        refuseUpgrade(socket, 404, 'Not Found');
         return;
       }
-      void upgrade(req, socket as never, head);
+      this.upgrade(req, socket, head, path[1]);
     });
+    this.startPingSweep();
+  }
+
+  /**
+   * Pings every charger silent for an interval (a message from it proves the socket alive, so 10,000
+   * busy chargers cost no pings), and drops one whose ping went unanswered for an interval. One timer
+   * for all connections, checking a quarter of the interval at a time.
+   */
+  private startPingSweep(): void {
+    const intervalMs = this.config.gateway.pingIntervalSeconds * 1000;
+    if (intervalMs <= 0) return;
+    this.pingSweep = setInterval(
+      () => {
+        const now = Date.now();
+        for (const socket of this.sockets) {
+          if (socket.pingSentMs) {
+            if (now - socket.pingSentMs >= intervalMs) socket.terminate();
+          } else if (now - socket.lastActivityMs >= intervalMs) {
+            socket.ping(now);
+          }
+        }
+      },
+      Math.max(50, Math.floor(intervalMs / 4)),
+    );
+    this.pingSweep.unref();
+  }
+
+  /** Authenticates a charger's websocket upgrade, then completes it (or answers with the refusal). */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, encodedIdentity: string): void {
+    let settled = false;
+    const abandon = () => {
+      settled = true;
+    };
+    // A charger that goes away during the check leaves nothing to answer.
+    socket.once('close', abandon);
+    socket.on('error', abandon);
+    let handshake: Handshake;
+    try {
+      const identity = decodeURIComponent(encodedIdentity);
+      const offered = req.headers['sec-websocket-protocol'];
+      handshake = {
+        identity,
+        protocols: offered === undefined ? new Set() : parseSubprotocols(offered),
+        password: basicPassword(req.headers.authorization, identity),
+        remoteAddress: req.socket.remoteAddress,
+      };
+    } catch {
+      refuseUpgrade(socket, 400, 'Bad Request');
+      return;
+    }
+    this.authenticate(handshake)
+      .catch((err: unknown) => {
+        this.logger.error({ err, identity: handshake.identity }, 'Handshake failed');
+        return { code: 503, message: 'Service unavailable' };
+      })
+      .then((result) => {
+        socket.off('close', abandon);
+        if (settled) return;
+        if (!('session' in result)) {
+          refuseUpgrade(socket, result.code, result.message);
+          return;
+        }
+        this.upgrading.set(req, result.protocol);
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+          socket.off('error', abandon);
+          this.onSocket(ws, handshake.identity, result.protocol, result.session);
+        });
+      });
   }
 
   /**
@@ -183,7 +258,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
    * until the charger connects with the new one.
    */
   private async authenticate(
-    handshake: IHandshakeInterface,
+    handshake: Handshake,
   ): Promise<{ session: HandshakeSession; protocol: OcppProtocol } | { code: number; message: string }> {
     const identity = handshake.identity;
     const refuse = (code: number, message: string) => {
@@ -226,12 +301,43 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
     };
   }
 
-  private onClient(client: RPCServerClient): void {
-    const session = client.session as HandshakeSession;
-    const protocol = client.protocol as OcppProtocol;
-    const chargePointId = client.identity!;
+  private onSocket(
+    ws: WebSocket,
+    chargePointId: string,
+    protocol: OcppProtocol,
+    session: HandshakeSession,
+  ): void {
     const now = this.clock.now();
-    const connection: ChargerConnection = {
+    const handlers = this.handlers.get(protocol) ?? new Map<string, OcppHandler>();
+    const inFlight = new Map<string, string>();
+    // Assigned before the socket can read a frame: the hooks run only from the socket's events.
+    // eslint-disable-next-line prefer-const
+    let connection: ChargerConnection;
+    const client = new OcppSocket(
+      ws,
+      {
+        identity: chargePointId,
+        protocol,
+        validator: VALIDATORS.find((v) => v.subprotocol === protocol)!,
+        maxBadMessages: this.config.gateway.maxBadMessages,
+        callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS,
+      },
+      {
+        handles: (action) => handlers.has(action),
+        call: (action, params, messageId) =>
+          this.dispatch(connection, action, handlers.get(action)!, params, messageId),
+        frame: (direction, text) => this.messages.record(chargePointId, direction, text, inFlight),
+        badMessage: (error) => this.logger.warn({ chargePointId, err: error.message }, 'Bad OCPP message'),
+        invalidResponse: (action, err) =>
+          this.logger.error({ chargePointId, action, err }, 'OCPP answer fails its schema'),
+        closed: (code, reason) => {
+          this.sockets.delete(client);
+          void this.onClose(connection, code, reason);
+        },
+      },
+    );
+    this.sockets.add(client);
+    connection = {
       chargePointId,
       organizationId: session.organizationId,
       protocol,
@@ -242,27 +348,6 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       accepted: session.registrationStatus === 'accepted' && session.booted,
       lastSeenWrittenMs: now.getTime(),
     };
-    const inFlight = new Map<string, string>();
-    client.on('message', ({ message, outbound }: { message: string; outbound: boolean }) =>
-      this.messages.record(chargePointId, outbound ? 'out' : 'in', message, inFlight),
-    );
-    client.on('response', ({ outbound, payload }: { outbound: boolean; payload: unknown }) => {
-      if (outbound) conformCallError(protocol, payload);
-    });
-    client.on('badMessage', ({ buffer, error, response }: BadMessage) => {
-      conformCallError(protocol, response);
-      if (response) answerWithMessageId(response, buffer);
-      this.logger.warn({ chargePointId, err: error.message }, 'Bad OCPP message');
-    });
-    for (const [action, handler] of this.handlers.get(protocol) ?? []) {
-      client.handle(action, ({ params, messageId }) =>
-        this.dispatch(connection, action, handler, params, messageId!),
-      );
-    }
-    client.once(
-      'close',
-      ({ code, reason }: { code?: number; reason?: string }) => void this.onClose(connection, code, reason),
-    );
 
     const replaced = this.connections.add(connection);
     if (replaced) {
@@ -352,12 +437,9 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
         ])
         .catch(() => undefined);
     }
-    await this.server?.close({
-      code: 1001,
-      reason: 'Server shutting down',
-      awaitPending: false,
-      force: true,
-    });
+    clearInterval(this.pingSweep);
+    await Promise.all([...this.sockets].map((socket) => socket.close({ code: 1001, force: true })));
+    await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
     // Disconnections recorded just before the shutdown began are written before the database closes.
     await this.disconnectedWrites.drained();
     await this.messages.flush();
@@ -365,4 +447,41 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       .removeNode(this.nodeId)
       .catch((err) => this.logger.warn({ err }, 'Could not remove the node from the registry'));
   }
+}
+
+/**
+ * The password of HTTP Basic credentials whose user name is `identity`. Read as bytes: the identity
+ * may hold colons, and OCPP's security profile 1 allows binary passwords.
+ */
+function basicPassword(authorization: string | undefined, identity: string): Buffer | undefined {
+  const encoded = /^ *[Bb][Aa][Ss][Ii][Cc] +([A-Za-z0-9._~+/-]+=*) *$/.exec(authorization ?? '')?.[1];
+  if (!encoded) return undefined;
+  const credentials = Buffer.from(encoded, 'base64');
+  const user = Buffer.from(`${identity}:`);
+  if (credentials.length < user.length || credentials.compare(user, 0, user.length, 0, user.length) !== 0) {
+    return undefined;
+  }
+  return credentials.subarray(user.length);
+}
+
+/** The subprotocols of a Sec-WebSocket-Protocol header; throws on a malformed or repeated name. */
+function parseSubprotocols(header: string): Set<string> {
+  const names = new Set<string>();
+  for (const part of header.split(',')) {
+    const name = part.trim();
+    if (!TOKEN.test(name) || names.has(name)) throw new Error('Invalid Sec-WebSocket-Protocol header');
+    names.add(name);
+  }
+  return names;
+}
+
+/** Answers a websocket upgrade with an HTTP error and closes the socket. */
+function refuseUpgrade(socket: Duplex, code: number, message: string): void {
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+        `Content-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+    );
+  }
+  socket.destroy();
 }

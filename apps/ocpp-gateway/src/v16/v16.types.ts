@@ -1,4 +1,4 @@
-/** OCPP 1.6J messages the gateway answers (payloads are schema-validated by ocpp-rpc strict mode). */
+/** OCPP 1.6J messages the gateway answers (payloads are checked against the version's JSON schemas, ocpp-rpc's validators). */
 
 export interface IdTagInfo16 {
   status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';

@@ -1,4 +1,4 @@
-/** OCPP 2.0.1 messages the gateway answers (payloads are schema-validated by ocpp-rpc strict mode). */
+/** OCPP 2.0.1 messages the gateway answers (payloads are checked against the version's JSON schemas, ocpp-rpc's validators). */
 
 export interface IdToken201 {
   idToken: string;
