@@ -329,6 +329,7 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
     transactions_started: counts.starts,
     transactions_stopped: counts.stops,
     latencies: run.latencies.all(),
+    timeline: run.latencies.timeline(),
     errors: run.errors,
     process: proc,
   };
@@ -539,6 +540,15 @@ function print(report: Record<string, any>): void {
       console.log(
         `load generator's event loop during the ${name} run: delay p99 ${p.generatorLoopDelayP99Ms.toFixed(1)} ms, max ${p.generatorLoopDelayMaxMs.toFixed(1)} ms`,
       );
+  }
+  // The p99 of each second of the measured time shows whether the tail is spread or comes in stalls.
+  for (const [name, r] of [
+    [alone ? 'yardstick' : 'csms', ours],
+    ['yardstick', yard],
+  ] as const) {
+    const seconds: Array<{ p99: number }> | undefined = r?.timeline;
+    if (seconds?.length)
+      console.log(`${name}, p99 of each second (ms): ${seconds.map((s) => s.p99.toFixed(0)).join(' ')}`);
   }
   console.log(
     `errors: ${ours.errors?.length ?? 0}${ours.errors?.length ? ` (first: ${ours.errors[0]})` : ''}`,

@@ -97,7 +97,7 @@ export class BenchCharger {
     this.pending = undefined;
     const elapsed = performance.now() - pending.sentAt;
     if (type === 3) {
-      this.options.latencies.record(pending.action, elapsed);
+      this.options.latencies.record(pending.action, elapsed, pending.sentAt);
       pending.resolve(frame[2]);
     } else {
       this.options.onError?.(`CALLERROR ${pending.action}: ${String(frame[2])} ${String(frame[3])}`);

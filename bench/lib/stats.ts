@@ -1,15 +1,36 @@
 /** Latency samples per label (milliseconds), percentiles by sorting: exact, and cheap at benchmark sizes. */
 export class Latencies {
   private readonly samples = new Map<string, number[]>();
+  /** Every sample by the second (of `performance.now()`) its CALL was sent in: shows stalls in time. */
+  private readonly bySecond = new Map<number, number[]>();
 
-  record(label: string, ms: number): void {
+  record(label: string, ms: number, sentAtMs = performance.now() - ms): void {
     let list = this.samples.get(label);
     if (!list) this.samples.set(label, (list = []));
     list.push(ms);
+    const second = Math.floor(sentAtMs / 1000);
+    let inSecond = this.bySecond.get(second);
+    if (!inSecond) this.bySecond.set(second, (inSecond = []));
+    inSecond.push(ms);
   }
 
   clear(): void {
     this.samples.clear();
+    this.bySecond.clear();
+  }
+
+  /** Per second of the run, in order: how many calls were sent and their p99 and max latency. */
+  timeline(): Array<{ count: number; p99: number; max: number }> {
+    return [...this.bySecond.keys()]
+      .sort((a, b) => a - b)
+      .map((second) => {
+        const list = Float64Array.from(this.bySecond.get(second)!).sort();
+        return {
+          count: list.length,
+          p99: list[Math.min(list.length - 1, Math.ceil(0.99 * list.length) - 1)],
+          max: list[list.length - 1],
+        };
+      });
   }
 
   labels(): string[] {
