@@ -914,6 +914,59 @@ describe('OCPP gateway', () => {
       });
     });
 
+    it('answers StopTransactions of several chargers arriving together each with its own session and id tag', async () => {
+      await post('/api/v1/id-tags', { value: 'stop-ok' });
+      await post('/api/v1/id-tags', { value: 'stop-blocked', status: 'blocked' });
+      const tags = ['stop-ok', 'stop-blocked', 'stop-unknown', null, 'STOP-OK'];
+      const chargers = await Promise.all(
+        tags.map(async () => {
+          const cp = await aChargePoint(api, owner.token);
+          return {
+            cp,
+            client: await connect({ port: gateway.port, identity: cp.id, password: cp.password }),
+          };
+        }),
+      );
+      const started = await Promise.all(
+        chargers.map(
+          ({ client }, i) =>
+            client.call('StartTransaction', {
+              connectorId: 1,
+              idTag: 'stop-ok',
+              meterStart: 1000 * i,
+              timestamp: iso(new Date()),
+            }) as Promise<{ transactionId: number }>,
+        ),
+      );
+      const answers = await Promise.all(
+        chargers.map(({ client }, i) =>
+          client.call('StopTransaction', {
+            transactionId: started[i].transactionId,
+            meterStop: 1000 * i + 500 + i,
+            timestamp: iso(new Date()),
+            ...(tags[i] ? { idTag: tags[i] } : {}),
+          }),
+        ),
+      );
+      expect(answers).toEqual([
+        { idTagInfo: { status: 'Accepted' } },
+        { idTagInfo: { status: 'Blocked' } },
+        { idTagInfo: { status: 'Invalid' } },
+        {},
+        { idTagInfo: { status: 'Accepted' } },
+      ]);
+      const sessions: Array<{ charge_point_id: string; status: string; meter_stop_wh: string }> =
+        await db().query(
+          `SELECT charge_point_id, status, meter_stop_wh FROM charging_sessions WHERE charge_point_id = ANY($1)`,
+          [chargers.map(({ cp }) => cp.id)],
+        );
+      expect(chargers.map(({ cp }) => sessions.find((s) => s.charge_point_id === cp.id))).toEqual(
+        chargers.map((_, i) =>
+          expect.objectContaining({ status: 'completed', meter_stop_wh: `${1000 * i + 500 + i}.000` }),
+        ),
+      );
+    });
+
     it('stores DataTransfer, diagnostics and firmware status reports', async () => {
       const cp = await aChargePoint(api, owner.token);
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });

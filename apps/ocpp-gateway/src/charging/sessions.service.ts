@@ -1,11 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, newId } from '@csms/common';
-import { ChargingSession, ReservationTransitions, queryPrepared, queryPreparedIn } from '@csms/domain';
+import {
+  ChargingSession,
+  ReservationTransitions,
+  pgColumn,
+  queryPrepared,
+  queryPreparedIn,
+} from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { BILLING_MEASURAND, NormalizedSample, isClockSkewed, normalizeIdTag } from '../ocpp/ocpp-mapper';
 import { Authorization, AuthorizationService } from './authorization.service';
 import { MeterValuesService } from './meter-values.service';
+import { WriteBatcher } from './write-batcher';
 
 export interface Start16 {
   connectorId: number;
@@ -53,6 +60,37 @@ const energySample = (valueWh: number, at: Date, context: string): NormalizedSam
 });
 
 /** What the StartTransaction (1.6) statement answers. */
+/** What a 1.6 StopTransaction reads: its session, and the id tag it names. */
+interface StopRead {
+  chargePointId: string;
+  transactionId: string;
+  organizationId: string;
+  /** The normalized id tag, or null. */
+  idTag: string | null;
+}
+
+interface StopReadRow {
+  id: string | null;
+  evse_number: number | null;
+  connector_number: number | null;
+  tag_id: string | null;
+  tag_status: string | null;
+  tag_expires_at: Date | null;
+}
+
+/**
+ * The reads of the StopTransactions arriving together, one row per stop in the order given (the
+ * ordinality), each a lookup by key: the session by (charge point, transaction id), the id tag by
+ * (organization, normalized value).
+ */
+const STOP_READ_SQL = `SELECT s.id, s.evse_number, s.connector_number, t.id AS tag_id, t.status AS tag_status,
+     t.expires_at AS tag_expires_at
+   FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[]) WITH ORDINALITY
+     AS v(charge_point_id, transaction_id, organization_id, tag, n)
+   LEFT JOIN charging_sessions s ON s.charge_point_id = v.charge_point_id AND s.transaction_id = v.transaction_id
+   LEFT JOIN id_tags t ON t.organization_id = v.organization_id AND t.value_normalized = v.tag
+   ORDER BY v.n`;
+
 interface Start16Row {
   superseded: string[] | null;
   tag_id: string | null;
@@ -164,6 +202,20 @@ const tagOf = (row: Start16Row) =>
 @Injectable()
 export class SessionsService {
   private readonly logger = new Logger('Sessions');
+  /**
+   * StopTransactions of many chargers read their sessions and id tags with one statement (a read in
+   * autocommit, as each alone was): one round trip for all the stops that arrive together.
+   */
+  private readonly stopReads = new WriteBatcher<StopRead, StopReadRow>(
+    (reads) =>
+      queryPrepared<StopReadRow>(this.db, STOP_READ_SQL, [
+        pgColumn(reads, (r) => r.chargePointId),
+        pgColumn(reads, (r) => r.transactionId),
+        pgColumn(reads, (r) => r.organizationId),
+        pgColumn(reads, (r) => r.idTag),
+      ]),
+    { maxBatch: 500, maxConcurrent: 2 },
+  );
 
   constructor(
     private readonly db: DataSource,
@@ -270,28 +322,13 @@ export class SessionsService {
     const transactionId = String(stop.transactionId);
     const samples = [...stop.samples, energySample(stop.meterStopWh, stop.timestamp, 'Transaction.End')];
     // The session and, for the answer, the id tag (in an open session or not, it is accepted: the
-    // concurrency check does not apply to a stop) in one read, prepared (lookups by key).
-    const [row] = await queryPrepared<{
-      id: string | null;
-      evse_number: number | null;
-      connector_number: number | null;
-      tag_id: string | null;
-      tag_status: string | null;
-      tag_expires_at: Date | null;
-    }>(
-      this.db,
-      `SELECT s.id, s.evse_number, s.connector_number, t.id AS tag_id, t.status AS tag_status,
-         t.expires_at AS tag_expires_at
-       FROM (SELECT 1) AS one
-       LEFT JOIN charging_sessions s ON s.charge_point_id = $1 AND s.transaction_id = $2
-       LEFT JOIN id_tags t ON t.organization_id = $3 AND t.value_normalized = $4`,
-      [
-        connection.chargePointId,
-        transactionId,
-        connection.organizationId,
-        stop.idTag ? normalizeIdTag(stop.idTag) : null,
-      ],
-    );
+    // concurrency check does not apply to a stop) in one read, batched with other chargers' stops.
+    const row = await this.stopReads.add({
+      chargePointId: connection.chargePointId,
+      transactionId,
+      organizationId: connection.organizationId,
+      idTag: stop.idTag ? normalizeIdTag(stop.idTag) : null,
+    });
     if (row.id !== null) {
       await this.meters.storeAndComplete(
         connection,

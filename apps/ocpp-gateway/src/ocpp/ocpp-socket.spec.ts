@@ -74,7 +74,7 @@ describe('OcppSocket', () => {
       expect(invalid).toEqual(['Heartbeat']);
       answer = async () => {
         throw new (class extends RPCError {
-          rpcErrorCode = 'SecurityError';
+          override rpcErrorCode = 'SecurityError';
         })('Not yet accepted');
       };
       t.charger.send(JSON.stringify([2, 'b', 'Heartbeat', {}]));
