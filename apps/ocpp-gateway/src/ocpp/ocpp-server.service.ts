@@ -211,6 +211,10 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
 
   /** Authenticates a charger's websocket upgrade, then completes it (or answers with the refusal). */
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, encodedIdentity: string): void {
+    if (this.shuttingDown) {
+      refuseUpgrade(socket, 503, 'Service unavailable');
+      return;
+    }
     let settled = false;
     const abandon = () => {
       settled = true;
@@ -240,6 +244,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
       .then((result) => {
         socket.off('close', abandon);
         if (settled) return;
+        if (this.shuttingDown) result = { code: 503, message: 'Service unavailable' };
         if (!('session' in result)) {
           refuseUpgrade(socket, result.code, result.message);
           return;
