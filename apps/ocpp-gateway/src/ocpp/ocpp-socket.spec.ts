@@ -127,6 +127,8 @@ describe('OcppSocket', () => {
       await expect(queued).rejects.toThrow('Client disconnected');
       await t.until(() => t.closed.length === 1);
       expect(t.closed[0].code).toBe(1000);
+      // Closing a socket that is already closed answers how it closed.
+      await expect(t.socket.close({ code: 4001 })).resolves.toEqual({ code: 1000, reason: '' });
     } finally {
       await t.end();
     }

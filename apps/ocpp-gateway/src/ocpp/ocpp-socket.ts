@@ -88,6 +88,8 @@ export class OcppSocket {
   private readonly outbound: OutboundCall[] = [];
   private inFlight: OutboundCall | undefined;
   private closing: Promise<{ code: number; reason: string }> | undefined;
+  /** How the websocket closed, once it has. */
+  private closed: { code: number; reason: string } | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -147,12 +149,12 @@ export class OcppSocket {
     reason: string;
   }> {
     if (this.closing) return this.closing;
+    if (this.closed) return Promise.resolve(this.closed);
     this.closing = new Promise((resolve) =>
       this.ws.once('close', (code: number, reason: Buffer) =>
         resolve({ code, reason: reason.toString('utf8') }),
       ),
     );
-    if (this.ws.readyState === 3) return this.closing;
     if (options.force) this.ws.terminate();
     else this.ws.close(validCloseCode(options.code) ? options.code : 1000, options.reason);
     return this.closing;
@@ -370,6 +372,7 @@ export class OcppSocket {
   }
 
   private onClose(code: number, reason: string): void {
+    this.closed = { code, reason };
     const gone = new Error('Client disconnected');
     const queued = this.outbound.splice(0);
     if (this.inFlight) this.settle(this.inFlight, gone);
