@@ -24,8 +24,8 @@ export interface OcppSocketHooks {
   call(action: string, params: unknown, messageId: string): Promise<unknown>;
   /** Every frame as sent or received, before it is parsed. */
   frame(direction: 'in' | 'out', text: string): void;
-  /** A frame that could not be processed (answered with `response` when it is not null). */
-  badMessage(error: Error, response: unknown[] | null): void;
+  /** A frame that could not be processed (answered with a CALLERROR unless it was an answer itself). */
+  badMessage(error: Error): void;
   /** A CALLRESULT of ours that fails the schema: the charger gets InternalError instead. */
   invalidResponse(action: string, error: Error): void;
   closed(code: number, reason: string): void;
@@ -206,15 +206,9 @@ export class OcppSocket {
   private onBadFrame(error: Error, messageType: unknown, messageId: string): void {
     const answer = messageType !== CALLRESULT && messageType !== CALLERROR;
     const response = answer
-      ? callErrorFrame(
-          this.options.protocol,
-          messageId,
-          error instanceof FrameError ? error.code : 'GenericError',
-          error.message,
-          {},
-        )
+      ? this.callError(messageId, error instanceof FrameError ? error.code : 'GenericError', error.message)
       : null;
-    this.hooks.badMessage(error, response);
+    this.hooks.badMessage(error);
     if (++this.badMessages > this.options.maxBadMessages) {
       void this.close({ code: 1002, reason: 'Protocol error' });
     } else if (response) {
@@ -225,26 +219,16 @@ export class OcppSocket {
   private onCall(messageId: string, action: string, params: unknown): void {
     if (this.answering.has(messageId)) {
       this.send(
-        callErrorFrame(
-          this.options.protocol,
+        this.callError(
           messageId,
           'RpcFrameworkError',
           `Already processing a call with message ID: ${messageId}`,
-          {},
         ),
       );
       return;
     }
     if (!this.hooks.handles(action)) {
-      this.send(
-        callErrorFrame(
-          this.options.protocol,
-          messageId,
-          'NotImplemented',
-          `Unable to handle '${action}' calls`,
-          {},
-        ),
-      );
+      this.send(this.callError(messageId, 'NotImplemented', `Unable to handle '${action}' calls`));
       return;
     }
     try {
@@ -262,7 +246,7 @@ export class OcppSocket {
           this.send([CALLRESULT, messageId, result]);
         } catch (err) {
           this.hooks.invalidResponse(action, err as Error);
-          this.send(callErrorFrame(this.options.protocol, messageId, 'InternalError', '', {}));
+          this.send(this.callError(messageId, 'InternalError', ''));
         }
       },
       (err: unknown) => {
@@ -272,16 +256,21 @@ export class OcppSocket {
     );
   }
 
+  /** A CALLERROR in the codes of this charger's OCPP-J version. */
+  private callError(
+    messageId: string,
+    code: string,
+    description: string,
+    details: Record<string, unknown> = {},
+  ): unknown[] {
+    return callErrorFrame(this.options.protocol, messageId, code, description, details);
+  }
+
+  /** The CALLERROR for an error thrown while answering: an RPCError as it is, anything else InternalError. */
   private errorFrame(messageId: string, err: unknown): unknown[] {
+    if (!(err instanceof RPCError)) return this.callError(messageId, 'InternalError', '');
     const e = err as RPCError & { details?: Record<string, unknown> };
-    const isRpc = err instanceof RPCError;
-    return callErrorFrame(
-      this.options.protocol,
-      messageId,
-      isRpc ? e.rpcErrorCode : 'InternalError',
-      isRpc ? e.message || e.rpcErrorMessage || '' : '',
-      (isRpc && e.details) || {},
-    );
+    return this.callError(messageId, e.rpcErrorCode, e.message || e.rpcErrorMessage || '', e.details ?? {});
   }
 
   private onCallResult(messageId: string, result: unknown): void {
