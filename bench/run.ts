@@ -532,20 +532,17 @@ function print(report: Record<string, any>): void {
         `load generator ${ours.process.generatorCpuPercent.toFixed(0)}%, Postgres ${ours.process.postgresCpuPercent.toFixed(0)}%, ` +
         `machine ${ours.process.machineCpuPercent.toFixed(0)}% of ${cpus().length} cores`,
     );
-  for (const [name, p] of [
-    [alone ? 'yardstick' : 'csms', ours.process],
-    ['yardstick', yard?.process],
-  ] as const) {
-    if (p?.generatorLoopDelayP99Ms !== undefined)
-      console.log(
-        `load generator's event loop during the ${name} run: delay p99 ${p.generatorLoopDelayP99Ms.toFixed(1)} ms, max ${p.generatorLoopDelayMaxMs.toFixed(1)} ms`,
-      );
-  }
-  // The p99 of each second of the measured time shows whether the tail is spread or comes in stalls.
+  // The load generator's own lateness, and the p99 of each second of the measured time (whether the
+  // tail is spread or comes in stalls), for our run and the yardstick's.
   for (const [name, r] of [
     [alone ? 'yardstick' : 'csms', ours],
     ['yardstick', yard],
   ] as const) {
+    const p = r?.process;
+    if (p?.generatorLoopDelayP99Ms !== undefined)
+      console.log(
+        `load generator's event loop during the ${name} run: delay p99 ${p.generatorLoopDelayP99Ms.toFixed(1)} ms, max ${p.generatorLoopDelayMaxMs.toFixed(1)} ms`,
+      );
     const seconds: Array<{ p99: number }> | undefined = r?.timeline;
     if (seconds?.length)
       console.log(`${name}, p99 of each second (ms): ${seconds.map((s) => s.p99.toFixed(0)).join(' ')}`);

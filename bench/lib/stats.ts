@@ -25,11 +25,7 @@ export class Latencies {
       .sort((a, b) => a - b)
       .map((second) => {
         const list = Float64Array.from(this.bySecond.get(second)!).sort();
-        return {
-          count: list.length,
-          p99: list[Math.min(list.length - 1, Math.ceil(0.99 * list.length) - 1)],
-          max: list[list.length - 1],
-        };
+        return { count: list.length, p99: quantile(list, 0.99), max: list[list.length - 1] };
       });
   }
 
@@ -46,13 +42,11 @@ export class Latencies {
 
   summary(label: string): LatencySummary {
     const list = Float64Array.from(this.samples.get(label) ?? []).sort();
-    const at = (q: number) =>
-      list.length ? list[Math.min(list.length - 1, Math.ceil(q * list.length) - 1)] : 0;
     return {
       count: list.length,
-      p50: at(0.5),
-      p95: at(0.95),
-      p99: at(0.99),
+      p50: quantile(list, 0.5),
+      p95: quantile(list, 0.95),
+      p99: quantile(list, 0.99),
       max: list.length ? list[list.length - 1] : 0,
     };
   }
@@ -60,6 +54,11 @@ export class Latencies {
   all(): Record<string, LatencySummary> {
     return Object.fromEntries(this.labels().map((l) => [l, this.summary(l)]));
   }
+}
+
+/** The q-quantile of sorted samples (the nearest rank), 0 when there are none. */
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0;
 }
 
 export interface LatencySummary {

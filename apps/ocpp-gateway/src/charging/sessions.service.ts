@@ -59,7 +59,6 @@ const energySample = (valueWh: number, at: Date, context: string): NormalizedSam
   rawValue: String(valueWh),
 });
 
-/** What the StartTransaction (1.6) statement answers. */
 /** What a 1.6 StopTransaction reads: its session, and the id tag it names. */
 interface StopRead {
   chargePointId: string;
@@ -91,6 +90,7 @@ const STOP_READ_SQL = `SELECT s.id, s.evse_number, s.connector_number, t.id AS t
    LEFT JOIN id_tags t ON t.organization_id = v.organization_id AND t.value_normalized = v.tag
    ORDER BY v.n`;
 
+/** What the StartTransaction (1.6) statement answers. */
 interface Start16Row {
   superseded: string[] | null;
   tag_id: string | null;
