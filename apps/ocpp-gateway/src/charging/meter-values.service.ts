@@ -83,9 +83,17 @@ const INSERT_NEW = insertSql(false);
  * one (else NULL): what lets the next readings extend the session instead (see insertAndRecomputeSql).
  * `stops`, when given, is a set of five parameters (session ids, stopped at, received at, reason, clock
  * skewed): those sessions, if still active, are completed in the same update. `extended`, when given, is
- * a CTE of the same columns as `agg` whose sessions are updated too.
+ * a CTE of the same columns as `agg` whose sessions are updated too. `idsParameter` is an array parameter
+ * holding every session updated: the sessions are read through the primary key by it, rather than joined
+ * by a hash of the whole table (the plan a prepared statement gets when its tables are small).
  */
-const recomputeFrom = (registerRows: string, ids: string, stops?: string[], extended?: string) => {
+const recomputeFrom = (
+  registerRows: string,
+  ids: string,
+  idsParameter: string,
+  stops?: string[],
+  extended?: string,
+) => {
   const stopping = `(agg.stopped_at IS NOT NULL AND s.status = 'active')`;
   const completed = `(s.status = 'completed' OR ${stopping})`;
   return `
@@ -147,7 +155,7 @@ const recomputeFrom = (registerRows: string, ids: string, stops?: string[], exte
       ELSE s.flags END,
     updated_at = now()
   FROM ${extended ? `(SELECT * FROM agg UNION ALL SELECT * FROM ${extended}) AS agg` : 'agg'}
-  WHERE s.id = agg.id`;
+  WHERE s.id = agg.id AND s.id = ANY(${idsParameter}::varchar[])`;
 };
 
 /**
@@ -164,7 +172,7 @@ const storedRegisterRows = (ids: string) =>
      WHERE session_id = ids.id AND register_wh IS NOT NULL OFFSET 0) AS m`;
 
 const RECOMPUTE_IDS = 'unnest($1::varchar[]) AS ids(id)';
-const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows(RECOMPUTE_IDS), RECOMPUTE_IDS)}`;
+const RECOMPUTE = `WITH ${recomputeFrom(storedRegisterRows(RECOMPUTE_IDS), RECOMPUTE_IDS, '$1')}`;
 
 /**
  * Insert and recompute in one statement. Its snapshot is taken before the insert, so the sets stored
@@ -211,6 +219,7 @@ const insertAndRecomputeSql = (skipStored: boolean) => `WITH ins AS (${insertSql
      SELECT session_id, id, value, sampled_at, context FROM n
      WHERE session_id IN (SELECT id FROM full_ids)`,
     'full_ids AS ids',
+    '$18',
     ['$19', '$20', '$21', '$22', '$23'],
     'e',
   )}`;
