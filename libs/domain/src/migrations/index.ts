@@ -15,6 +15,7 @@ import { MeterDedupDigest1795364321215 } from './1795364321215-meter-dedup-diges
 import { ChargePointCounts1795364742323 } from './1795364742323-charge-point-counts';
 import { MeterValueSets1795381945667 } from './1795381945667-meter-value-sets';
 import { SessionRegisterTail1795400000000 } from './1795400000000-session-register-tail';
+import { HotUpdateRoom1795410000000 } from './1795410000000-hot-update-room';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -35,4 +36,5 @@ export const MIGRATIONS: Function[] = [
   ChargePointCounts1795364742323,
   MeterValueSets1795381945667,
   SessionRegisterTail1795400000000,
+  HotUpdateRoom1795410000000,
 ];
