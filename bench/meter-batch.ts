@@ -1,0 +1,173 @@
+/**
+ * What the gateway's writes of MeterValues cost Postgres, apart from the rest of the stack: on a fresh
+ * database, S active sessions each get one realistic MeterValues (ten sampled values) per round, written
+ * by the gateway's MeterValuesService in batches of B messages (its batcher forms them as the gateway
+ * does under load), and each message's two frames go to the message log (MessageLogService). Prints, per
+ * statement kind, the Postgres backend CPU time per message (read from /proc, so the figure does not
+ * depend on what else the machine runs, unlike wall time) and the wall time of a batch. Needs Postgres on
+ * this machine, readable under /proc (run as root or as the postgres user).
+ *
+ *   npm run build && node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/meter-batch.ts \
+ *     [--sessions S] [--batch B] [--rounds R]
+ */
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig, Clock, ensureDatabase } from '@csms/common';
+import { dataSourceOptions, runMigrations } from '@csms/domain';
+import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
+import { MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
+import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
+import type { NormalizedSample } from '../apps/ocpp-gateway/src/ocpp/ocpp-mapper';
+import { meterValues } from './lib/charger';
+import { formatTable } from './lib/stats';
+
+const flag = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const TICKS_PER_S = 100;
+
+/** CPU time (ms) used so far by the Postgres backends serving this database. */
+async function backendCpuMs(admin: Client, database: string): Promise<number> {
+  const { rows } = await admin.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+    [database],
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the backend exited
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_S;
+}
+
+/** The samples a bench charger's MeterValues carries, as the gateway's mapper hands them on. */
+function samplesOf(energyWh: number, at: Date): NormalizedSample[] {
+  return meterValues(1, 1, energyWh).meterValue[0].sampledValue.map((v) => ({
+    sampledAt: at,
+    measurand: v.measurand,
+    phase: v.phase ?? null,
+    location: v.location,
+    context: v.context,
+    unit: v.unit,
+    value: Number(v.value),
+    rawValue: v.value,
+  }));
+}
+
+async function main(): Promise<void> {
+  const sessions = flag('sessions', 3000);
+  const batch = flag('batch', 500);
+  const rounds = flag('rounds', 20);
+  const base = (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(
+    /\/[^/]*$/,
+    '',
+  );
+  const name = `csms_bench_meters_${Date.now().toString(36)}`;
+  const url = `${base}/${name}`;
+  await ensureDatabase(url);
+  await runMigrations(url);
+  const db = new DataSource(dataSourceOptions(url));
+  await db.initialize();
+  const admin = new Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  const table: Array<Record<string, string | number>> = [];
+  try {
+    const clock = new Clock();
+    const meters = new MeterValuesService(db, clock);
+    const log = new MessageLogService(db, clock, {
+      log: { level: 'warn' },
+      gateway: { nodeId: 'bench-node-1' },
+    } as AppConfig);
+    await db.query(
+      `INSERT INTO organizations (id, name, slug, country, contact_email, settings)
+       VALUES ('org_bench', 'Bench', 'bench', 'DE', 'bench@example.com', '{}')`,
+    );
+    await db.query(
+      `INSERT INTO charge_points (id, organization_id, name, ocpp_version, registration_status, security_profile)
+       SELECT 'cp_' || g, 'org_bench', 'Bench ' || g, '1.6', 'accepted', 0 FROM generate_series(1, $1::int) g`,
+      [sessions],
+    );
+    const t0 = Date.now() - 10 * 86_400_000;
+    // Sessions as StartTransaction leaves them: meter start 0 Wh at t0, extended by later readings.
+    await db.query(
+      `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+         evse_number, connector_number, status, started_at, meter_start_wh, last_meter_wh, energy_wh,
+         register_tail_at)
+       SELECT 'sess_' || g, 'org_bench', 'cp_' || g, '1.6', g::text, 1, 1, 'active', to_timestamp($2 / 1000.0),
+         0, 0, 0, to_timestamp($2 / 1000.0)
+       FROM generate_series(1, $1::int) g`,
+      [sessions, t0],
+    );
+    await db.query(`ANALYZE`);
+    const connections = Array.from(
+      { length: sessions },
+      (_, i) => ({ organizationId: 'org_bench', chargePointId: `cp_${i + 1}` }) as ChargerConnection,
+    );
+    const actions = new Map<string, string>();
+    const frame = (i: number, round: number) =>
+      JSON.stringify([2, `m-${round}-${i}`, 'MeterValues', meterValues(1, i + 1, round * 1000)]);
+    let meterCpu = 0;
+    let logCpu = 0;
+    const walls: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const at = new Date(t0 + round * 10_000);
+      for (let from = 0; from < sessions; from += batch) {
+        const ids = Array.from({ length: Math.min(batch, sessions - from) }, (_, k) => from + k);
+        const cpuBefore = await backendCpuMs(admin, name);
+        const started = performance.now();
+        await Promise.all(
+          ids.map((i) =>
+            meters.storeAndRecompute(connections[i], samplesOf(round * 1000, at), {
+              sessionId: `sess_${i + 1}`,
+              transactionId: String(i + 1),
+              evseNumber: 1,
+              connectorNumber: 1,
+            }),
+          ),
+        );
+        walls.push(performance.now() - started);
+        const cpuBetween = await backendCpuMs(admin, name);
+        meterCpu += cpuBetween - cpuBefore;
+        for (const i of ids) {
+          log.record(connections[i].chargePointId, 'in', frame(i, round), actions);
+          log.record(connections[i].chargePointId, 'out', `[3,"m-${round}-${i}",{}]`, actions);
+        }
+        await log.flush();
+        logCpu += (await backendCpuMs(admin, name)) - cpuBetween;
+      }
+    }
+    const messages = sessions * rounds;
+    const sorted = Float64Array.from(walls).sort();
+    table.push({
+      messages,
+      'batch of': batch,
+      'MeterValues statement: backend CPU µs/message': Math.round((meterCpu * 1000) / messages),
+      'batch wall p50 ms': sorted[Math.floor(sorted.length / 2)],
+      'message log: backend CPU µs/message (2 frames)': Math.round((logCpu * 1000) / messages),
+    });
+    const stats = await db.query(
+      `SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'charging_sessions'`,
+    );
+    console.log(formatTable(table));
+    console.log(
+      `charging_sessions: ${stats[0].n_tup_upd} updates, ${stats[0].n_tup_hot_upd} heap-only (no index entries)`,
+    );
+  } finally {
+    await db.destroy();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+    await admin.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
