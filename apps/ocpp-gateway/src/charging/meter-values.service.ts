@@ -160,7 +160,7 @@ const recomputeFrom = (
 
 /**
  * The billing register readings of the sessions of `ids` (a FROM item with a column `id`) stored before,
- * looked up session by session in `meter_value_sets_register_idx` (OFFSET 0 keeps the lookup a subquery
+ * looked up session by session in `meter_value_sets_session_idx` (OFFSET 0 keeps the lookup a subquery
  * per session: joined instead, a table whose statistics are stale, as after a bulk of new rows, could be
  * read whole).
  */

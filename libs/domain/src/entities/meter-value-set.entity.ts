@@ -14,12 +14,12 @@ import { numericTransformer } from './numeric.transformer';
  */
 @Entity('meter_value_sets')
 @Index('meter_value_sets_dedup_uq', ['chargePointId', 'sampledAt', 'dedupKey'], { unique: true })
-@Index('meter_value_sets_session_idx', ['sessionId', 'sampledAt'])
 /**
- * Partial, with INCLUDE (register_wh, register_context): the billing register readings of a session in
- * the order the session recompute reads them (migration MeterValueSets).
+ * (session_id, sampled_at, id) INCLUDE (register_wh, register_context): a session's sets in the order the
+ * charger took them, with the billing register reading the session recompute reads (migration
+ * MeterSessionIndex).
  */
-@Index('meter_value_sets_register_idx', { synchronize: false })
+@Index('meter_value_sets_session_idx', { synchronize: false })
 export class MeterValueSet {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

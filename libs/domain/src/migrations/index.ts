@@ -16,6 +16,7 @@ import { ChargePointCounts1795364742323 } from './1795364742323-charge-point-cou
 import { MeterValueSets1795381945667 } from './1795381945667-meter-value-sets';
 import { SessionRegisterTail1795400000000 } from './1795400000000-session-register-tail';
 import { HotUpdateRoom1795410000000 } from './1795410000000-hot-update-room';
+import { MeterSessionIndex1795420000000 } from './1795420000000-meter-session-index';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -37,4 +38,5 @@ export const MIGRATIONS: Function[] = [
   MeterValueSets1795381945667,
   SessionRegisterTail1795400000000,
   HotUpdateRoom1795410000000,
+  MeterSessionIndex1795420000000,
 ];
