@@ -1,14 +1,16 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-/** The bounded per-charger log of raw OCPP-J frames, in and out, for support. */
+/**
+ * The bounded per-charger log of raw OCPP-J frames, in and out, for support. Keyed by (charger, id): every
+ * read goes by charger, and `id`, drawn from a sequence, orders a charger's frames.
+ */
 @Entity('ocpp_messages')
-@Index('ocpp_messages_cp_idx', ['chargePointId', 'id'])
 export class OcppMessage {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
-  id: string;
-
-  @Column({ type: 'varchar', length: 48 })
+  @PrimaryColumn({ type: 'varchar', length: 48, primaryKeyConstraintName: 'ocpp_messages_pkey' })
   chargePointId: string;
+
+  @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'ocpp_messages_pkey' })
+  id: string;
 
   /** `in` (charger → CSMS) or `out`. */
   @Column({ type: 'varchar', length: 3 })

@@ -17,6 +17,7 @@ import { MeterValueSets1795381945667 } from './1795381945667-meter-value-sets';
 import { SessionRegisterTail1795400000000 } from './1795400000000-session-register-tail';
 import { HotUpdateRoom1795410000000 } from './1795410000000-hot-update-room';
 import { MeterSessionIndex1795420000000 } from './1795420000000-meter-session-index';
+import { MessageLogKey1795430000000 } from './1795430000000-message-log-key';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -39,4 +40,5 @@ export const MIGRATIONS: Function[] = [
   SessionRegisterTail1795400000000,
   HotUpdateRoom1795410000000,
   MeterSessionIndex1795420000000,
+  MessageLogKey1795430000000,
 ];
