@@ -32,13 +32,15 @@ interface Args {
   apiWorkers: number;
   /** rest: autocannon's connections (requests in flight at once). */
   connections: number;
+  /** steady: seconds of the load run before the measured time, without a pause between them. */
+  warmUp: number;
 }
 
 function parseArgs(argv: string[]): Args {
   const scenario = argv[0] as Scenario;
   if (!['connect', 'steady', 'storm', 'commands', 'rest'].includes(scenario)) {
     throw new Error(
-      'usage: npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S] [--api-workers N] [--connections N] [--no-yardstick | --yardstick-only]',
+      'usage: npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S] [--api-workers N] [--connections N] [--warm-up S] [--no-yardstick | --yardstick-only]',
     );
   }
   const ocpp = ['connect', 'steady', 'storm'].includes(scenario);
@@ -59,6 +61,7 @@ function parseArgs(argv: string[]): Args {
     yardstickOnly: argv.includes('--yardstick-only'),
     apiWorkers: flag('api-workers', 1),
     connections: flag('connections', 50),
+    warmUp: flag('warm-up', 10),
   };
 }
 
@@ -266,15 +269,19 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
   await forEachLimited(run.chargers.length, args.concurrency, async (i) => {
     if (run.chargers[i].connected) await start(i).catch((err) => run.errors.push(`start: ${err.message}`));
   });
-  run.latencies.clear(); // the steady state only
   // The warm-up filled the session and status tables: refresh their planner statistics, as autovacuum
   // does on a live database (it analyzes a table once a tenth of it has changed).
   if (databaseUrl) await analyze(databaseUrl, WARM_UP_TABLES);
-  const sampler = new ProcessSampler(target.pid);
-  sampler.start();
-  const counts = { meterValues: 0, starts: 0, stops: 0 };
+  // The load then runs without a pause: its first `warmUp` seconds are not measured (the servers' code
+  // for MeterValues is compiled by then, their heaps sized for the load), the next `duration` are.
   const started = performance.now();
-  const deadline = started + args.duration * 1000;
+  const measuredFrom = started + args.warmUp * 1000;
+  const deadline = measuredFrom + args.duration * 1000;
+  run.latencies.from(measuredFrom);
+  const sampler = new ProcessSampler(target.pid);
+  const sampling = setTimeout(() => sampler.start(), args.warmUp * 1000);
+  /** All MeterValues acknowledged (each must be stored), and those of the measured time (the rate). */
+  const counts = { meterValues: 0, measuredMeterValues: 0, starts: 0, stops: 0 };
   const intervalMs = 1000 / args.rate;
   await Promise.all(
     run.chargers.map(async (charger, i) => {
@@ -288,8 +295,10 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
         next += intervalMs;
         try {
           energy[i] += 90;
+          const sentAt = performance.now();
           await charger.call('MeterValues', meterValues(1, txIds[i], energy[i]));
           counts.meterValues++;
+          if (sentAt >= measuredFrom) counts.measuredMeterValues++;
           if (++sent % 20 === 0) {
             await stop(i);
             counts.stops++;
@@ -302,7 +311,8 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  clearTimeout(sampling);
+  const seconds = (performance.now() - measuredFrom) / 1000;
   const proc = sampler.stop();
   const connected = run.chargers.filter((c) => c.connected).length;
   await closeAll(run);
@@ -314,15 +324,19 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
   if (persisted && persisted.samples !== persisted.messages * 10) {
     run.errors.push(`persisted ${persisted.samples} samples for ${persisted.messages} MeterValues`);
   }
+  // The rates are those of the measured time: what was stored, less what the warm-up acknowledged.
+  const persistedMeasured = persisted
+    ? persisted.messages - (counts.meterValues - counts.measuredMeterValues)
+    : 0;
   return {
     connected,
     meter_values_acknowledged: counts.meterValues,
-    meter_values_per_s: counts.meterValues / seconds,
+    meter_values_per_s: counts.measuredMeterValues / seconds,
     ...(persisted
       ? {
           meter_values_persisted: persisted.messages,
-          persisted_per_s: persisted.messages / seconds,
-          samples_persisted_per_s: persisted.samples / seconds,
+          persisted_per_s: persistedMeasured / seconds,
+          samples_persisted_per_s: (persistedMeasured * (persisted.samples / persisted.messages)) / seconds,
         }
       : {}),
     messages_per_s: run.latencies.count() / seconds,

@@ -3,8 +3,11 @@ export class Latencies {
   private readonly samples = new Map<string, number[]>();
   /** Every sample by the second (of `performance.now()`) its CALL was sent in: shows stalls in time. */
   private readonly bySecond = new Map<number, number[]>();
+  /** CALLs sent before this time (`performance.now()`) are not counted (see {@link from}). */
+  private fromMs = -Infinity;
 
   record(label: string, ms: number, sentAtMs = performance.now() - ms): void {
+    if (sentAtMs < this.fromMs) return;
     let list = this.samples.get(label);
     if (!list) this.samples.set(label, (list = []));
     list.push(ms);
@@ -17,6 +20,12 @@ export class Latencies {
   clear(): void {
     this.samples.clear();
     this.bySecond.clear();
+  }
+
+  /** Drops what was recorded and counts from now on only the CALLs sent at `startMs` or later. */
+  from(startMs: number): void {
+    this.clear();
+    this.fromMs = startMs;
   }
 
   /** Per second of the run, in order: how many calls were sent and their p99 and max latency. */
