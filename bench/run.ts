@@ -219,6 +219,29 @@ async function countPersisted(databaseUrl: string): Promise<{ messages: number; 
   }
 }
 
+/**
+ * How many checkpoints the server has run (timed and requested, by WAL volume among others): after one,
+ * the first change to each page writes the whole page to the WAL, a burst the measured time may hold.
+ */
+async function checkpointCount(databaseUrl: string): Promise<number> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      `SELECT to_regclass('pg_catalog.pg_stat_checkpointer') IS NOT NULL AS own`,
+    );
+    // Postgres 17 moved the counts from pg_stat_bgwriter to pg_stat_checkpointer.
+    const { rows: counts } = await db.query(
+      rows[0].own
+        ? `SELECT (num_timed + num_requested)::int AS n FROM pg_stat_checkpointer`
+        : `SELECT (checkpoints_timed + checkpoints_req)::int AS n FROM pg_stat_bgwriter`,
+    );
+    return counts[0].n;
+  } finally {
+    await db.end();
+  }
+}
+
 /** The tables a steady warm-up fills. */
 const WARM_UP_TABLES = [
   'charging_sessions',
@@ -279,7 +302,11 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
   const deadline = measuredFrom + args.duration * 1000;
   run.latencies.from(measuredFrom);
   const sampler = new ProcessSampler(target.pid);
-  const sampling = setTimeout(() => sampler.start(), args.warmUp * 1000);
+  let checkpointsBefore: Promise<number> | undefined;
+  const sampling = setTimeout(() => {
+    sampler.start();
+    if (databaseUrl) checkpointsBefore = checkpointCount(databaseUrl);
+  }, args.warmUp * 1000);
   /** All MeterValues acknowledged (each must be stored), and those of the measured time (the rate). */
   const counts = { meterValues: 0, measuredMeterValues: 0, starts: 0, stops: 0 };
   const intervalMs = 1000 / args.rate;
@@ -314,6 +341,10 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
   clearTimeout(sampling);
   const seconds = (performance.now() - measuredFrom) / 1000;
   const proc = sampler.stop();
+  const checkpoints =
+    databaseUrl && checkpointsBefore
+      ? (await checkpointCount(databaseUrl)) - (await checkpointsBefore)
+      : undefined;
   const connected = run.chargers.filter((c) => c.connected).length;
   await closeAll(run);
   // Every acknowledged MeterValues must be in the database exactly once (the CALLRESULT follows the commit).
@@ -342,6 +373,7 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
     messages_per_s: run.latencies.count() / seconds,
     transactions_started: counts.starts,
     transactions_stopped: counts.stops,
+    ...(checkpoints !== undefined ? { postgres_checkpoints: checkpoints } : {}),
     latencies: run.latencies.all(),
     timeline: run.latencies.timeline(),
     errors: run.errors,
