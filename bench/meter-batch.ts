@@ -4,7 +4,8 @@
  * by the gateway's MeterValuesService in batches of B messages (its batcher forms them as the gateway
  * does under load), and each message's two frames go to the message log (MessageLogService). Prints, per
  * statement kind, the Postgres backend CPU time per message (read from /proc, so the figure does not
- * depend on what else the machine runs, unlike wall time) and the wall time of a batch. Needs Postgres on
+ * depend on what else the machine runs, unlike wall time), the WAL it writes per message (the server's
+ * WAL position before and after, so run it with nothing else writing) and the wall time of a batch. Needs Postgres on
  * this machine, readable under /proc (run as root or as the postgres user).
  *
  *   npm run build && node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/meter-batch.ts \
@@ -46,6 +47,14 @@ async function backendCpuMs(admin: Client, database: string): Promise<number> {
     }
   }
   return (ticks * 1000) / TICKS_PER_S;
+}
+
+/** WAL written so far by the server (bytes): what each kind of statement adds to it. */
+async function walBytes(admin: Client): Promise<number> {
+  const { rows } = await admin.query(
+    `SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8 AS b`,
+  );
+  return rows[0].b;
 }
 
 /** The samples a bench charger's MeterValues carries, as the gateway's mapper hands them on. */
@@ -116,11 +125,14 @@ async function main(): Promise<void> {
       JSON.stringify([2, `m-${round}-${i}`, 'MeterValues', meterValues(1, i + 1, round * 1000)]);
     let meterCpu = 0;
     let logCpu = 0;
+    let meterWal = 0;
+    let logWal = 0;
     const walls: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       const at = new Date(t0 + round * 10_000);
       for (let from = 0; from < sessions; from += batch) {
         const ids = Array.from({ length: Math.min(batch, sessions - from) }, (_, k) => from + k);
+        const walBefore = await walBytes(admin);
         const cpuBefore = await backendCpuMs(admin, name);
         const started = performance.now();
         await Promise.all(
@@ -136,12 +148,15 @@ async function main(): Promise<void> {
         walls.push(performance.now() - started);
         const cpuBetween = await backendCpuMs(admin, name);
         meterCpu += cpuBetween - cpuBefore;
+        const walBetween = await walBytes(admin);
+        meterWal += walBetween - walBefore;
         for (const i of ids) {
           log.record(connections[i].chargePointId, 'in', frame(i, round), actions);
           log.record(connections[i].chargePointId, 'out', `[3,"m-${round}-${i}",{}]`, actions);
         }
         await log.flush();
         logCpu += (await backendCpuMs(admin, name)) - cpuBetween;
+        logWal += (await walBytes(admin)) - walBetween;
       }
     }
     const messages = sessions * rounds;
@@ -151,7 +166,9 @@ async function main(): Promise<void> {
       'batch of': batch,
       'MeterValues statement: backend CPU µs/message': Math.round((meterCpu * 1000) / messages),
       'batch wall p50 ms': sorted[Math.floor(sorted.length / 2)],
+      'MeterValues WAL bytes/message': Math.round(meterWal / messages),
       'message log: backend CPU µs/message (2 frames)': Math.round((logCpu * 1000) / messages),
+      'message log WAL bytes/message': Math.round(logWal / messages),
     });
     const stats = await db.query(
       `SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'charging_sessions'`,
