@@ -1,7 +1,7 @@
 /**
  * Load benchmark of the OCPP gateway and the REST API. Not a test: CI does not run it.
  *   npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S]
- *     [--api-workers N] [--connections N] [--no-yardstick | --yardstick-only]
+ *     [--warm-up S] [--api-workers N] [--connections N] [--no-yardstick | --yardstick-only]
  * Each OCPP scenario also runs against a bare ocpp-rpc server (the yardstick) in the same run and prints
  * our figures as a ratio of it. Results: a table on stdout and JSON in bench/results/.
  */
