@@ -24,6 +24,8 @@ export class MessageLogKey1795430000000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "ocpp_messages" ADD CONSTRAINT "PK_823471a1a3f0a9484a8dacd5a33" PRIMARY KEY ("id")`,
     );
-    await queryRunner.query(`CREATE INDEX "ocpp_messages_cp_idx" ON "ocpp_messages" ("charge_point_id", "id")`);
+    await queryRunner.query(
+      `CREATE INDEX "ocpp_messages_cp_idx" ON "ocpp_messages" ("charge_point_id", "id")`,
+    );
   }
 }
