@@ -13,14 +13,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { AppConfig, Clock, ensureDatabase } from '@csms/common';
-import { dataSourceOptions, runMigrations } from '@csms/domain';
+import { AppConfig, Clock } from '@csms/common';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
 import { MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
 import type { NormalizedSample } from '../apps/ocpp-gateway/src/ocpp/ocpp-mapper';
 import { meterValues } from './lib/charger';
+import { benchDatabaseUrl, scratchDatabase } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
 
 const flag = (name: string, fallback: number) => {
@@ -75,17 +74,9 @@ async function main(): Promise<void> {
   const sessions = flag('sessions', 3000);
   const batch = flag('batch', 500);
   const rounds = flag('rounds', 20);
-  const base = (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(
-    /\/[^/]*$/,
-    '',
-  );
-  const name = `csms_bench_meters_${Date.now().toString(36)}`;
-  const url = `${base}/${name}`;
-  await ensureDatabase(url);
-  await runMigrations(url);
-  const db = new DataSource(dataSourceOptions(url));
-  await db.initialize();
-  const admin = new Client({ connectionString: `${base}/postgres` });
+  const scratch = await scratchDatabase('meters');
+  const { db, name } = scratch;
+  const admin = new Client({ connectionString: benchDatabaseUrl('postgres') });
   await admin.connect();
   const table: Array<Record<string, string | number>> = [];
   try {
@@ -178,9 +169,8 @@ async function main(): Promise<void> {
       `charging_sessions: ${stats[0].n_tup_upd} updates, ${stats[0].n_tup_hot_upd} heap-only (no index entries)`,
     );
   } finally {
-    await db.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
     await admin.end();
+    await scratch.drop();
   }
 }
 

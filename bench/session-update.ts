@@ -8,12 +8,10 @@
  *
  *   npm run build && node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/session-update.ts [K ...]
  */
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { Clock, ensureDatabase } from '@csms/common';
-import { dataSourceOptions, runMigrations } from '@csms/domain';
+import { Clock } from '@csms/common';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
+import { scratchDatabase } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
 
 const MESSAGES = 300;
@@ -24,16 +22,8 @@ async function main(): Promise<void> {
     .slice(2)
     .map(Number)
     .filter((n) => n > 0);
-  const base = (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(
-    /\/[^/]*$/,
-    '',
-  );
-  const name = `csms_bench_sessions_${Date.now().toString(36)}`;
-  const url = `${base}/${name}`;
-  await ensureDatabase(url);
-  await runMigrations(url);
-  const db = new DataSource(dataSourceOptions(url));
-  await db.initialize();
+  const scratch = await scratchDatabase('sessions');
+  const { db } = scratch;
   const rows: Array<Record<string, string | number>> = [];
   try {
     const meters = new MeterValuesService(db, new Clock());
@@ -112,11 +102,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await db.destroy();
-    const admin = new Client({ connectionString: `${base}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
-    await admin.end();
+    await scratch.drop();
   }
   console.log(formatTable(rows));
 }

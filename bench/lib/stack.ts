@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { GATEWAY_NODE_FLAGS } from '@csms/common';
 import { sleep } from './pool';
+import { benchDatabaseUrl } from './scratch-database';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -48,12 +49,8 @@ export interface Stack {
  * REDIS_URL), on a fresh database, with rate limits raised by configuration.
  */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
-  const base = (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(
-    /\/[^/]*$/,
-    '',
-  );
   const dbName = `csms_bench_${Date.now().toString(36)}`;
-  const databaseUrl = `${base}/${dbName}`;
+  const databaseUrl = benchDatabaseUrl(dbName);
   const [apiPort, ocppPort] = [await freePort(), await freePort()];
   const common = {
     ...process.env,
@@ -110,7 +107,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
         console.log(`database kept: ${databaseUrl}`);
         return;
       }
-      const admin = new Client({ connectionString: `${base}/postgres` });
+      const admin = new Client({ connectionString: benchDatabaseUrl('postgres') });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
       await admin.end();

@@ -1,0 +1,47 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { ensureDatabase } from '@csms/common';
+import { dataSourceOptions, runMigrations } from '@csms/domain';
+
+/** The URL of database `name` on the benchmark's Postgres server (BENCH_DATABASE_URL names the server). */
+export function benchDatabaseUrl(name: string): string {
+  const server = (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(
+    /\/[^/]*$/,
+    '',
+  );
+  return `${server}/${name}`;
+}
+
+export interface ScratchDatabase {
+  name: string;
+  db: DataSource;
+  /** Closes `db` and drops the database. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database `csms_bench_<prefix>_<time>` with every migration run, for the tools that drive the
+ * gateway's services directly.
+ */
+export async function scratchDatabase(prefix: string): Promise<ScratchDatabase> {
+  const name = `csms_bench_${prefix}_${Date.now().toString(36)}`;
+  const url = benchDatabaseUrl(name);
+  await ensureDatabase(url);
+  await runMigrations(url);
+  const db = new DataSource(dataSourceOptions(url));
+  await db.initialize();
+  return {
+    name,
+    db,
+    async drop() {
+      await db.destroy();
+      const admin = new Client({ connectionString: benchDatabaseUrl('postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
