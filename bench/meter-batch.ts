@@ -11,14 +11,14 @@
  *   npm run build && node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/meter-batch.ts \
  *     [--sessions S] [--batch B] [--rounds R]
  */
-import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { AppConfig, Clock } from '@csms/common';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
 import { MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
-import type { NormalizedSample } from '../apps/ocpp-gateway/src/ocpp/ocpp-mapper';
+import { NormalizedSample, samplesOf16 } from '../apps/ocpp-gateway/src/ocpp/ocpp-mapper';
 import { meterValues } from './lib/charger';
+import { cpuMs } from './lib/process-stats';
 import { benchDatabaseUrl, scratchDatabase } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
 
@@ -27,25 +27,13 @@ const flag = (name: string, fallback: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
-const TICKS_PER_S = 100;
-
 /** CPU time (ms) used so far by the Postgres backends serving this database. */
 async function backendCpuMs(admin: Client, database: string): Promise<number> {
   const { rows } = await admin.query<{ pid: number }>(
     `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
     [database],
   );
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the backend exited
-    }
-  }
-  return (ticks * 1000) / TICKS_PER_S;
+  return cpuMs(rows.map((r) => r.pid));
 }
 
 /** WAL written so far by the server (bytes): what each kind of statement adds to it. */
@@ -56,18 +44,10 @@ async function walBytes(admin: Client): Promise<number> {
   return rows[0].b;
 }
 
-/** The samples a bench charger's MeterValues carries, as the gateway's mapper hands them on. */
+/** The samples of a bench charger's MeterValues taken at `at`, through the gateway's own mapper. */
 function samplesOf(energyWh: number, at: Date): NormalizedSample[] {
-  return meterValues(1, 1, energyWh).meterValue[0].sampledValue.map((v) => ({
-    sampledAt: at,
-    measurand: v.measurand,
-    phase: v.phase ?? null,
-    location: v.location,
-    context: v.context,
-    unit: v.unit,
-    value: Number(v.value),
-    rawValue: v.value,
-  }));
+  const [value] = meterValues(1, 1, energyWh).meterValue;
+  return samplesOf16([{ ...value, timestamp: at.toISOString() }]);
 }
 
 async function main(): Promise<void> {

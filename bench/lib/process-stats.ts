@@ -9,6 +9,19 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime
 }
 
+/** CPU time (ms) the processes `pids` have used so far; one that has exited counts nothing. */
+export function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      ticks += cpuTicks(pid);
+    } catch {
+      /* gone */
+    }
+  }
+  return (ticks * 1000) / TICKS;
+}
+
 function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
