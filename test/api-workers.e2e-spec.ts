@@ -126,5 +126,6 @@ describe('api workers (API_WORKERS, node cluster on one port)', () => {
     await api.stop();
     expect(alive(api.pid)).toBe(false);
     await until(() => !alive(survivor) && !alive(replacement), 15_000);
-  });
+    // As long as its waits allow: a new worker starts a whole api process (60 s on a slow host).
+  }, 90_000);
 });
