@@ -1,4 +1,6 @@
 import { RPCClient } from 'ocpp-rpc';
+import { DataSource } from 'typeorm';
+import { SessionPricingService } from '../apps/api/src/billing/session-pricing.service';
 import { aChargePoint, connectCharger } from './support/chargers';
 import { RunningApp, TestStack, createTestStack, startApi, startGateway } from './support/harness';
 import { SignedUp, bearer, signUp } from './support/session';
@@ -422,6 +424,104 @@ describe('tariffs and session pricing', () => {
       expect(byCp.body).toMatchObject({ group_by: 'charge_point' });
       expect(byCp.body.data).toHaveLength(1);
       expect((await get('/api/v1/sessions/stats?group_by=week')).status).toBe(400);
+    });
+  });
+
+  describe('the billing sweep', () => {
+    /** `INSERT INTO table (…) SELECT …` copying the rows of `from`, with some columns replaced. */
+    async function copyRows(db: DataSource, table: string, from: string, replaced: Record<string, string>) {
+      const columns: string[] = (
+        await db.query(
+          `SELECT column_name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+          [table],
+        )
+      ).map((r: { column_name: string }) => r.column_name);
+      const kept = columns.filter((c) => replaced[c] !== '');
+      return `INSERT INTO ${table} (${kept.map((c) => `"${c}"`).join(', ')})
+        SELECT ${kept.map((c) => replaced[c] ?? `s."${c}"`).join(', ')} FROM ${from}`;
+    }
+
+    it('prices a backlog of more than one batch, and passes over a session it cannot price', async () => {
+      const cp = await chargerWithTariff(await tariff({ price_per_kwh: 0.5 }));
+      const t = new Date('2026-03-01T08:00:00Z');
+      // 4 kWh × 0.50 = 2.00
+      const original = await charge(cp, {
+        idTag: 'PRICE01',
+        start: t,
+        meterStartWh: 1000,
+        samples: [{ at: new Date(t.getTime() + 20 * MIN), wh: 2500 }],
+        stop: new Date(t.getTime() + 40 * MIN),
+        meterStopWh: 5000,
+      });
+      expect((await get(`/api/v1/sessions/${original}/cost-breakdown`)).body).toMatchObject({
+        total_minor: 200,
+        estimate: false,
+      });
+
+      // 1,200 finished copies of it, unpriced, each with the original's register readings: more than
+      // two batches of the sweep. One copy's tariff holds a price that cannot be read.
+      const db = api.app.get(DataSource);
+      const copies = 1200;
+      await db.transaction(async (tx) => {
+        await tx.query(
+          await copyRows(
+            db,
+            'charging_sessions',
+            `charging_sessions s, generate_series(1, ${copies}) AS n WHERE s.id = $1`,
+            {
+              id: `'ses_backlog_' || n`,
+              transaction_id: `'backlog-' || n`,
+              ocpp_transaction_id: 'NULL',
+              cost_total_minor: 'NULL',
+              cost_breakdown: 'NULL',
+              priced_at: 'NULL',
+            },
+          ),
+          [original],
+        );
+        await tx.query(
+          await copyRows(
+            db,
+            'meter_value_sets',
+            `meter_value_sets s, generate_series(1, ${copies}) AS n WHERE s.session_id = $1`,
+            {
+              id: '',
+              session_id: `'ses_backlog_' || n`,
+              dedup_key: `md5(s.dedup_key::text || n)::uuid`,
+            },
+          ),
+          [original],
+        );
+        await tx.query(
+          `UPDATE charging_sessions SET tariff_snapshot = jsonb_set(tariff_snapshot, '{price_per_kwh}', '"a lot"')
+            WHERE id = 'ses_backlog_7'`,
+        );
+      });
+
+      const unpriced = async () =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM charging_sessions
+              WHERE id LIKE 'ses_backlog_%' AND priced_at IS NULL`,
+          )
+        )[0].n as number;
+      // One sweep prices the whole backlog (the worker's own sweeps may run meanwhile: each session is
+      // priced once whoever gets to it first).
+      await api.app.get(SessionPricingService).priceUnpriced();
+      expect(await unpriced()).toBe(1);
+      const priced: Array<{ id: string; cost_total_minor: number; lines: string[] }> = await db.query(
+        `SELECT id, cost_total_minor, ARRAY(SELECT l->>'type' FROM jsonb_array_elements(cost_breakdown->'lines') l)
+           AS lines
+           FROM charging_sessions WHERE id LIKE 'ses_backlog_%' AND priced_at IS NOT NULL`,
+      );
+      expect(priced).toHaveLength(copies - 1);
+      expect(priced.every((p) => p.cost_total_minor === 200 && p.lines.join() === 'energy')).toBe(true);
+      expect(priced.map((p) => p.id)).not.toContain('ses_backlog_7');
+      // The day's revenue counts every priced session: the original and its copies but the one.
+      const stats = await get('/api/v1/sessions/stats?from=2026-03-01&to=2026-03-01');
+      expect(stats.status).toBe(200);
+      expect(stats.body.data).toMatchObject([{ sessions: copies + 1, revenue: 2400 }]);
     });
   });
 });

@@ -1,10 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Clock } from '@csms/common';
 import { ChargingSession } from '@csms/domain';
 import { PricingResult, TariffSnapshot, priceSession } from '../tariffs/pricing';
 
-const BATCH = 200;
+/** Sessions priced by one statement: their readings are read, and their costs written, together. */
+const BATCH = 500;
+/** Most sessions one sweep (or one read of the totals) prices; the next one goes on from there. */
+const MOST_PER_RUN = 50_000;
 
 export interface SessionCost {
   result: PricingResult | null;
@@ -14,10 +17,30 @@ export interface SessionCost {
   currency: string | null;
 }
 
+interface Reading {
+  session_id: string;
+  sampled_at: Date;
+  value: string;
+}
+
+/** What pricing reads of a session. */
+type PricingSubject = Pick<
+  ChargingSession,
+  | 'id'
+  | 'status'
+  | 'tariffSnapshot'
+  | 'startedAt'
+  | 'startReceivedAt'
+  | 'stoppedAt'
+  | 'stopReceivedAt'
+  | 'createdAt'
+>;
+
 /**
  * Prices sessions with the tariff copied onto them at their start. A finished session is priced once
- * and stored (the billing worker, on its job or its sweep); until then, and for open sessions, the same
- * computation answers as an estimate.
+ * and stored (the billing worker's sweep, or the first read of it); until then, and for open sessions,
+ * the same computation answers as an estimate. Finished sessions are priced in batches: one read of
+ * the sessions, one of their register readings and one update for up to {@link BATCH} of them.
  */
 @Injectable()
 export class SessionPricingService {
@@ -34,9 +57,17 @@ export class SessionPricingService {
    * is returned as given.
    */
   async pricedNow(session: ChargingSession): Promise<ChargingSession> {
-    if (session.status !== 'completed' || session.pricedAt) return session;
-    await this.priceFinished(session.id);
-    return this.db.getRepository(ChargingSession).findOneByOrFail({ id: session.id });
+    return (await this.pricedAll([session]))[0];
+  }
+
+  /** {@link pricedNow} for many sessions, with one batch for those to price. */
+  async pricedAll(sessions: ChargingSession[]): Promise<ChargingSession[]> {
+    const due = sessions.filter((s) => s.status === 'completed' && !s.pricedAt).map((s) => s.id);
+    if (due.length === 0) return sessions;
+    await this.priceFinishedMany(due);
+    const stored = await this.db.getRepository(ChargingSession).findBy({ id: In(due) });
+    const byId = new Map(stored.map((s) => [s.id, s]));
+    return sessions.map((s) => byId.get(s.id) ?? s);
   }
 
   /** The cost of a session: stored if priced, computed now otherwise. */
@@ -55,16 +86,27 @@ export class SessionPricingService {
   }
 
   async compute(session: ChargingSession): Promise<PricingResult | null> {
+    if (!session.tariffSnapshot) return null;
+    return this.computeWith(session, await this.readingsOf([session.id]));
+  }
+
+  /** Billing-register readings of the sessions, each session's in the order the charger took them. */
+  private readingsOf(sessionIds: string[]): Promise<Reading[]> {
+    return this.db.query(
+      `SELECT session_id, sampled_at, register_wh AS value FROM meter_value_sets
+        WHERE session_id = ANY($1::varchar[]) AND register_wh IS NOT NULL
+        ORDER BY session_id, sampled_at, id`,
+      [sessionIds],
+    );
+  }
+
+  /** Prices a session from its readings (`rows`, in order; those of other sessions are skipped). */
+  private computeWith(session: PricingSubject, rows: Reading[]): PricingResult | null {
     const tariff = session.tariffSnapshot as unknown as TariffSnapshot | null;
     if (!tariff) return null;
+    const readings = rows.filter((r) => r.session_id === session.id);
     const startedAt = session.startedAt ?? session.startReceivedAt ?? session.stoppedAt ?? session.createdAt;
-    const rows: Array<{ sampled_at: Date; value: string }> = await this.db.query(
-      `SELECT sampled_at, register_wh AS value FROM meter_value_sets
-        WHERE session_id = $1 AND register_wh IS NOT NULL
-        ORDER BY sampled_at, id`,
-      [session.id],
-    );
-    const lastReading = rows.length ? rows[rows.length - 1].sampled_at.getTime() : 0;
+    const lastReading = readings.length ? readings[readings.length - 1].sampled_at.getTime() : 0;
     const endedAt =
       session.status === 'completed'
         ? (session.stoppedAt ?? session.stopReceivedAt ?? startedAt)
@@ -73,47 +115,106 @@ export class SessionPricingService {
       tariff,
       startedAt,
       endedAt,
-      readings: rows.map((r) => ({ at: r.sampled_at, wh: Number(r.value) })),
+      readings: readings.map((r) => ({ at: r.sampled_at, wh: Number(r.value) })),
     });
   }
 
   /** Prices and stores a finished session once; returns whether this call priced it. */
   async priceFinished(sessionId: string): Promise<boolean> {
-    const session = await this.db.getRepository(ChargingSession).findOneBy({ id: sessionId });
-    if (!session || session.status !== 'completed' || session.pricedAt) return false;
-    const result = await this.compute(session);
-    const [, affected]: [unknown, number] = await this.db.query(
-      `UPDATE charging_sessions SET cost_total_minor = $2, cost_breakdown = $3, priced_at = $4,
-         needs_review = cardinality(flags) > 0, updated_at = now()
-       WHERE id = $1 AND status = 'completed' AND priced_at IS NULL`,
-      [session.id, result?.total_minor ?? null, result ? JSON.stringify(result) : null, this.clock.now()],
+    return (await this.priceFinishedMany([sessionId])).priced > 0;
+  }
+
+  /**
+   * Prices and stores, once, those of the sessions that are finished and not priced yet: how many this
+   * call priced, and those it could not (their pricing threw; they stay unpriced and are logged).
+   */
+  async priceFinishedMany(sessionIds: string[]): Promise<{ priced: number; failed: string[] }> {
+    // Only the columns pricing reads, without building entities: a sweep reads thousands.
+    const sessions = (
+      await this.db.query(
+        `SELECT id, tariff_snapshot, started_at, start_received_at, stopped_at, stop_received_at, created_at
+           FROM charging_sessions
+          WHERE id = ANY($1::varchar[]) AND status = 'completed' AND priced_at IS NULL`,
+        [sessionIds],
+      )
+    ).map((r: Record<string, any>): PricingSubject => ({
+      id: r.id,
+      status: 'completed',
+      tariffSnapshot: r.tariff_snapshot,
+      startedAt: r.started_at,
+      startReceivedAt: r.start_received_at,
+      stoppedAt: r.stopped_at,
+      stopReceivedAt: r.stop_received_at,
+      createdAt: r.created_at,
+    })) as PricingSubject[];
+    if (sessions.length === 0) return { priced: 0, failed: [] };
+    const withTariff = sessions.filter((s) => s.tariffSnapshot).map((s) => s.id);
+    const readings = withTariff.length ? await this.readingsOf(withTariff) : [];
+    // Readings come sorted by session: each session takes its own run of them.
+    const bySession = new Map<string, Reading[]>();
+    for (const r of readings) {
+      const list = bySession.get(r.session_id);
+      if (list) list.push(r);
+      else bySession.set(r.session_id, [r]);
+    }
+    const ids: string[] = [];
+    const totals: Array<string | null> = [];
+    const breakdowns: Array<string | null> = [];
+    const failed: string[] = [];
+    for (const session of sessions) {
+      try {
+        const result = this.computeWith(session, bySession.get(session.id) ?? []);
+        ids.push(session.id);
+        totals.push(result ? String(result.total_minor) : null);
+        breakdowns.push(result ? JSON.stringify(result) : null);
+      } catch (err) {
+        failed.push(session.id);
+        this.logger.warn({ err, sessionId: session.id }, 'Could not price a session');
+      }
+    }
+    if (ids.length === 0) return { priced: 0, failed };
+    const priced: Array<{ id: string }> = await this.db.query(
+      `UPDATE charging_sessions s SET cost_total_minor = v.total, cost_breakdown = v.breakdown, priced_at = $4,
+         needs_review = cardinality(s.flags) > 0, updated_at = now()
+       FROM unnest($1::varchar[], $2::int[], $3::jsonb[]) AS v(id, total, breakdown)
+       WHERE s.id = v.id AND s.status = 'completed' AND s.priced_at IS NULL
+       RETURNING s.id`,
+      [ids, totals, breakdowns, this.clock.now()],
     );
-    return affected > 0;
+    return { priced: priced.length, failed };
   }
 
   /** Prices an organization's finished sessions still unpriced (before totals are read). */
-  async priceUnpricedOf(orgId: string): Promise<void> {
-    const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM charging_sessions WHERE organization_id = $1 AND status = 'completed' AND priced_at IS NULL
-        LIMIT ${BATCH}`,
-      [orgId],
-    );
-    for (const { id } of rows) await this.priceFinished(id);
+  priceUnpricedOf(orgId: string): Promise<number> {
+    return this.priceAllUnpriced(orgId);
   }
 
-  /** Prices finished sessions still unpriced (their job was lost, or none was enqueued). */
-  async priceUnpriced(): Promise<number> {
-    const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM charging_sessions WHERE status = 'completed' AND priced_at IS NULL
-        ORDER BY stop_received_at NULLS FIRST LIMIT ${BATCH}`,
-    );
+  /** Prices finished sessions still unpriced (the sweep: sessions end without a job of their own). */
+  priceUnpriced(): Promise<number> {
+    return this.priceAllUnpriced(null);
+  }
+
+  /**
+   * Prices unpriced finished sessions (of one organization, or all), the longest finished first, batch
+   * after batch until none is left or {@link MOST_PER_RUN} were tried. A session whose pricing throws is
+   * passed over for the rest of the run, so it never holds up the others.
+   */
+  private async priceAllUnpriced(orgId: string | null): Promise<number> {
+    const failed: string[] = [];
     let priced = 0;
-    for (const { id } of rows) {
-      try {
-        if (await this.priceFinished(id)) priced++;
-      } catch (err) {
-        this.logger.warn({ err, sessionId: id }, 'Could not price a session');
-      }
+    for (let tried = 0; tried < MOST_PER_RUN; tried += BATCH) {
+      const rows: Array<{ id: string }> = await this.db.query(
+        `SELECT id FROM charging_sessions
+          WHERE status = 'completed' AND priced_at IS NULL AND ($1::varchar IS NULL OR organization_id = $1)
+            AND id <> ALL($2::varchar[])
+          ORDER BY stop_received_at NULLS FIRST LIMIT ${BATCH}`,
+        [orgId, failed],
+      );
+      if (rows.length === 0) break;
+      const done = await this.priceFinishedMany(rows.map((r) => r.id));
+      priced += done.priced;
+      failed.push(...done.failed);
+      if (rows.length < BATCH) break;
     }
     return priced;
   }

@@ -56,8 +56,10 @@ export class PortalService {
       .addOrderBy('s.id', 'DESC')
       .take(query.limit ?? 20)
       .getManyAndCount();
+    // Finished sessions not priced yet are priced together, before each row's cost is read.
+    const sessions = await this.pricing.pricedAll(rows);
     const data = await Promise.all(
-      rows.map(async (s) => {
+      sessions.map(async (s) => {
         const cost = await this.pricing.costOf(s);
         const currency = cost.result?.currency ?? s.currency;
         return {

@@ -105,8 +105,8 @@ export class SessionsService {
   }
 
   /** Finished sessions the worker has not priced yet are priced now, so lists show their cost. */
-  private async priced(rows: ChargingSession[]): Promise<ChargingSession[]> {
-    return Promise.all(rows.map((s) => this.pricing.pricedNow(s)));
+  private priced(rows: ChargingSession[]): Promise<ChargingSession[]> {
+    return this.pricing.pricedAll(rows);
   }
 
   async list(auth: AuthContext, query: SessionListQueryDto): Promise<Page<SessionView>> {
