@@ -100,11 +100,10 @@ export class SessionPricingService {
     );
   }
 
-  /** Prices a session from its readings (`rows`, in order; those of other sessions are skipped). */
-  private computeWith(session: PricingSubject, rows: Reading[]): PricingResult | null {
+  /** Prices a session from its own register readings, in the order the charger took them. */
+  private computeWith(session: PricingSubject, readings: Reading[]): PricingResult | null {
     const tariff = session.tariffSnapshot as unknown as TariffSnapshot | null;
     if (!tariff) return null;
-    const readings = rows.filter((r) => r.session_id === session.id);
     const startedAt = session.startedAt ?? session.startReceivedAt ?? session.stoppedAt ?? session.createdAt;
     const lastReading = readings.length ? readings[readings.length - 1].sampled_at.getTime() : 0;
     const endedAt =
