@@ -104,11 +104,6 @@ export class SessionsService {
     return this.db.getRepository(Organization).findOneByOrFail({ id: orgId });
   }
 
-  /** Finished sessions the worker has not priced yet are priced now, so lists show their cost. */
-  private priced(rows: ChargingSession[]): Promise<ChargingSession[]> {
-    return this.pricing.pricedAll(rows);
-  }
-
   async list(auth: AuthContext, query: SessionListQueryDto): Promise<Page<SessionView>> {
     const { take, skip } = pageParams(query);
     const org = await this.organization(auth.orgId);
@@ -129,7 +124,8 @@ export class SessionsService {
       .take(take)
       .skip(skip)
       .getManyAndCount();
-    return page((await this.priced(rows)).map(sessionView), total, query);
+    // Finished sessions the worker has not priced yet are priced now, so the list shows their cost.
+    return page((await this.pricing.pricedAll(rows)).map(sessionView), total, query);
   }
 
   private async find(auth: AuthContext, id: string): Promise<ChargingSession> {
