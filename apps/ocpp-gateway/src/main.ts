@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import {
   APP_CONFIG,
   AppConfig,
@@ -7,16 +8,32 @@ import {
   exitOnStartupError,
   requireExternalBackends,
   loadConfig,
+  superviseWorkers,
 } from '@csms/common';
 import { runMigrations } from '@csms/domain';
 import { createGatewayApp } from './bootstrap';
 
+const log = (line: string) => process.stderr.write(`ocpp-gateway: ${line}\n`);
+
 async function main(): Promise<void> {
   const config = loadConfig();
   requireExternalBackends(config);
-  await ensureDatabase(config.database.url);
-  await checkRedis(config.redis.url);
-  if (config.database.migrateOnStart) await runMigrations(config.database.url);
+  if (cluster.isPrimary) {
+    await ensureDatabase(config.database.url);
+    await checkRedis(config.redis.url);
+    if (config.database.migrateOnStart) await runMigrations(config.database.url);
+    // GATEWAY_WORKERS > 1: this process has checked the backends and migrated once; it now runs that many
+    // gateway processes on the one port, each a gateway node of its own (`<GATEWAY_NODE_ID>-<n>`, the same
+    // n for the worker that replaces one that died), as gateways on several hosts are.
+    const { workers, nodeId } = config.gateway;
+    if (workers > 1) {
+      return superviseWorkers({
+        count: workers,
+        log,
+        env: (slot) => ({ GATEWAY_NODE_ID: `${nodeId}-${slot + 1}` }),
+      });
+    }
+  }
   const app = await createGatewayApp({ config });
   const { host, port } = app.get<AppConfig>(APP_CONFIG).gateway;
   await app.init();
@@ -29,4 +46,4 @@ async function main(): Promise<void> {
   app.flushLogs();
 }
 
-main().catch((err) => exitOnStartupError(err, (line) => process.stderr.write(`ocpp-gateway: ${line}\n`)));
+main().catch((err) => exitOnStartupError(err, log));

@@ -39,6 +39,8 @@ export interface AppConfig {
     host: string;
     port: number;
     nodeId: string;
+    /** Gateway processes `npm run start:gateway` runs on the one port (node cluster), each a node of its own. */
+    workers: number;
     heartbeatIntervalSeconds: number;
     pingIntervalSeconds: number;
     /** Bad frames in a row (invalid JSON, unknown message type...) before the connection is closed (1002). */
@@ -240,6 +242,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       host: r.string('OCPP_HOST', '0.0.0.0'),
       port: gatewayPort,
       nodeId: r.string('GATEWAY_NODE_ID', `${hostname()}-${randomBytes(3).toString('hex')}`),
+      workers: r.int('GATEWAY_WORKERS', 1, 1, 64),
       heartbeatIntervalSeconds: r.int('OCPP_HEARTBEAT_INTERVAL', 300, 10, 86400),
       pingIntervalSeconds: r.int('OCPP_PING_INTERVAL', 30, 0, 3600),
       maxBadMessages: r.int('OCPP_MAX_BAD_MESSAGES', 10, 0, 1_000_000),

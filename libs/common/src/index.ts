@@ -13,3 +13,4 @@ export * from './validators';
 export * from './tokens';
 export * from './health/health.module';
 export * from './node-flags';
+export * from './workers';
