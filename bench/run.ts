@@ -1,7 +1,7 @@
 /**
  * Load benchmark of the OCPP gateway and the REST API. Not a test: CI does not run it.
  *   npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S]
- *     [--warm-up S] [--api-workers N] [--connections N] [--no-yardstick | --yardstick-only]
+ *     [--warm-up S] [--api-workers N] [--gateway-workers N] [--connections N] [--no-yardstick | --yardstick-only]
  * Each OCPP scenario also runs against a bare ocpp-rpc server (the yardstick) in the same run and prints
  * our figures as a ratio of it. Results: a table on stdout and JSON in bench/results/.
  */
@@ -30,6 +30,8 @@ interface Args {
   yardstickOnly: boolean;
   /** api processes (API_WORKERS, node cluster on one port). */
   apiWorkers: number;
+  /** gateway processes (GATEWAY_WORKERS, node cluster on one port, a gateway node each). */
+  gatewayWorkers: number;
   /** rest: autocannon's connections (requests in flight at once). */
   connections: number;
   /** steady: seconds of the load run before the measured time, without a pause between them. */
@@ -40,7 +42,7 @@ function parseArgs(argv: string[]): Args {
   const scenario = argv[0] as Scenario;
   if (!['connect', 'steady', 'storm', 'commands', 'rest'].includes(scenario)) {
     throw new Error(
-      'usage: npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S] [--api-workers N] [--connections N] [--warm-up S] [--no-yardstick | --yardstick-only]',
+      'usage: npm run bench -- <connect|steady|storm|commands|rest> [--chargers N] [--rate R] [--duration S] [--api-workers N] [--gateway-workers N] [--connections N] [--warm-up S] [--no-yardstick | --yardstick-only]',
     );
   }
   const ocpp = ['connect', 'steady', 'storm'].includes(scenario);
@@ -60,6 +62,7 @@ function parseArgs(argv: string[]): Args {
     yardstick: !argv.includes('--no-yardstick') && ocpp,
     yardstickOnly: argv.includes('--yardstick-only'),
     apiWorkers: flag('api-workers', 1),
+    gatewayWorkers: flag('gateway-workers', 1),
     connections: flag('connections', 50),
     warmUp: flag('warm-up', 10),
   };
@@ -511,7 +514,10 @@ async function main(): Promise<void> {
 }
 
 async function runCsms(args: Args, report: Record<string, unknown>): Promise<void> {
-  const stack = await startStack({ API_WORKERS: String(args.apiWorkers) });
+  const stack = await startStack({
+    API_WORKERS: String(args.apiWorkers),
+    GATEWAY_WORKERS: String(args.gatewayWorkers),
+  });
   try {
     const { apiKey } = await provision(stack, args.chargers);
     const target = { name: 'csms', ocppUrl: stack.ocppUrl, pid: stack.gateway.pid! };
