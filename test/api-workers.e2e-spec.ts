@@ -1,32 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { TestStack, createTestStack } from './support/harness';
-import { ChildApp, spawnApi } from './support/processes';
+import { ChildApp, childrenOf, isAlive, until, spawnApi } from './support/processes';
 import { uniqueEmail } from './support/session';
-
-/** The pids whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** One request on a connection of its own, so the cluster hands each to a worker in turn. */
 function call(
@@ -56,14 +31,6 @@ function call(
     req.on('error', reject);
     req.end(data);
   });
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('api workers (API_WORKERS, node cluster on one port)', () => {
@@ -124,8 +91,8 @@ describe('api workers (API_WORKERS, node cluster on one port)', () => {
     expect(health.map((r) => r.status)).toEqual(Array(6).fill(200));
 
     await api.stop();
-    expect(alive(api.pid)).toBe(false);
-    await until(() => !alive(survivor) && !alive(replacement), 15_000);
+    expect(isAlive(api.pid)).toBe(false);
+    await until(() => !isAlive(survivor) && !isAlive(replacement), 15_000);
     // As long as its waits allow: a new worker starts a whole api process (60 s on a slow host).
   }, 90_000);
 });

@@ -1,42 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { RunningApp, TestStack, createTestStack, startApi } from './support/harness';
 import { TestCharger, aChargePoint, eventually } from './support/ocpp-charger';
-import { ChildApp, spawnGateway } from './support/processes';
+import { ChildApp, childrenOf, isAlive, until, spawnGateway } from './support/processes';
 import { SignedUp, bearer, signUp } from './support/session';
-
-/** The pids whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('gateway workers (GATEWAY_WORKERS, node cluster on one port)', () => {
   let stack: TestStack;
@@ -65,11 +32,14 @@ describe('gateway workers (GATEWAY_WORKERS, node cluster on one port)', () => {
     return connected;
   }
 
-  /** The node that logged each charger's latest frame: the worker holding its connection. */
+  /**
+   * The node that logged each charger's latest frame: the worker holding its connection. Each worker
+   * buffers its log and flushes it on its own, so ids interleave across workers; the receipt time orders.
+   */
   async function nodesOf(): Promise<Map<string, string>> {
     const rows: Array<{ charge_point_id: string; gateway_node: string }> = await db.query(
       `SELECT DISTINCT ON (charge_point_id) charge_point_id, gateway_node FROM ocpp_messages
-       WHERE charge_point_id = ANY($1) ORDER BY charge_point_id, id DESC`,
+       WHERE charge_point_id = ANY($1) ORDER BY charge_point_id, created_at DESC, id DESC`,
       [ids],
     );
     return new Map(rows.map((r) => [r.charge_point_id, r.gateway_node]));
@@ -141,11 +111,11 @@ describe('gateway workers (GATEWAY_WORKERS, node cluster on one port)', () => {
       expect(new Set(nodes.values())).toEqual(new Set(held.values()));
       return nodes;
     }, 90_000);
-    expect(await nodesOf()).toEqual(delivered);
+    await eventually(async () => expect(await nodesOf()).toEqual(delivered));
 
     const workers = childrenOf(gateway.pid);
     await gateway.stop();
-    expect(alive(gateway.pid)).toBe(false);
-    await until(() => workers.every((pid) => !alive(pid)), 15_000);
+    expect(isAlive(gateway.pid)).toBe(false);
+    await until(() => workers.every((pid) => !isAlive(pid)), 15_000);
   }, 180_000);
 });
