@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
-import { pgArrayLiteral, pgColumn } from '@csms/domain';
+import { pgArrayLiteral, pgColumn, queryPrepared } from '@csms/domain';
 import type { OcppMessage } from '@csms/domain';
 
 /** Frames kept per charger in `ocpp_messages`; older ones are pruned. */
@@ -198,7 +198,10 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
       // escaping of their quotes on either side. A frame that holds one, or is empty (malformed input),
       // sends the batch as an array literal instead.
       const separated = frames.every((f) => f.length > 0 && !f.includes(FRAME_SEPARATOR));
-      await this.db.query(
+      // Prepared: the plan (an insert of the unnested arrays) reads no table, so a generic one is right
+      // for every batch, and each flush skips parsing and planning the statement.
+      await queryPrepared(
+        this.db,
         `INSERT INTO ocpp_messages (charge_point_id, direction, message_type, message_id, action, frame,
            gateway_node, created_at)
          SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::smallint[], $4::varchar[], $5::varchar[],
