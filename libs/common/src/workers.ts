@@ -39,7 +39,8 @@ export function superviseWorkers({ count, log, env }: WorkerPoolOptions): void {
         return;
       }
       log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
-      setTimeout(() => start(slot), 1000);
+      // Not once stopping: a stop during the pause must not leave a new worker behind.
+      setTimeout(() => stopping || start(slot), 1000);
     });
   };
   for (let slot = 0; slot < count; slot++) start(slot);
