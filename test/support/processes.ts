@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Env } from '@csms/common';
 import type { TestStack } from './harness';
+import { eventually } from './ocpp-charger';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -93,36 +94,32 @@ async function spawnApp(
   return { port, pid: child.pid!, output: () => output, stop };
 }
 
+/** The fields of `/proc/<pid>/stat` after the command name (state first, then the parent pid), or null. */
+function procStat(pid: number | string): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
 /** The pids whose parent is `pid` (Linux /proc): the workers of an app started with *_WORKERS > 1. */
 export function childrenOf(pid: number): number[] {
   return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
+    .filter((entry) => /^\d+$/.test(entry) && Number(procStat(entry)?.[1]) === pid)
     .map(Number);
 }
 
 /** Whether `pid` runs: a zombie (exited, not yet reaped by whoever inherited it) counts as gone. */
 export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  const state = procStat(pid)?.[0];
+  return state !== undefined && state !== 'Z';
 }
 
 /** Polls a synchronous condition until it holds. */
-export async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+export function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  return eventually(async () => {
+    if (!check()) throw new Error('condition not met in time');
+  }, timeoutMs);
 }
