@@ -967,6 +967,75 @@ describe('OCPP gateway', () => {
       );
     });
 
+    it('answers StartTransactions of several chargers arriving together as if one after the other', async () => {
+      for (const value of ['together-a', 'together-b', 'together-c'])
+        await post('/api/v1/id-tags', { value });
+      const chargers = await Promise.all(
+        [0, 1, 2, 3, 4].map(async () => {
+          const cp = await aChargePoint(api, owner.token);
+          return {
+            cp,
+            client: await connect({ port: gateway.port, identity: cp.id, password: cp.password }),
+          };
+        }),
+      );
+      // The last charger lost the stop of its previous transaction: the new one supersedes it.
+      const lost = (await chargers[4].client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'together-c',
+        meterStart: 0,
+        timestamp: iso(new Date(Date.now() - 60_000)),
+      })) as { transactionId: number };
+      // Two of them start with one id tag (written differently): one of them is ConcurrentTx.
+      const tags = ['together-a', 'together-b', 'TOGETHER-A', 'nobody-knows', 'together-c'];
+      const answers = (await Promise.all(
+        chargers.map(({ client }, i) =>
+          client.call('StartTransaction', {
+            connectorId: 1,
+            idTag: tags[i],
+            meterStart: 100 * i,
+            timestamp: iso(new Date()),
+          }),
+        ),
+      )) as Array<{ transactionId: number; idTagInfo: { status: string } }>;
+      const statuses = answers.map((a) => a.idTagInfo.status);
+      expect([statuses[0], statuses[2]].sort()).toEqual(['Accepted', 'ConcurrentTx']);
+      expect([statuses[1], statuses[3], statuses[4]]).toEqual(['Accepted', 'Invalid', 'Accepted']);
+      expect(new Set([lost, ...answers].map((a) => a.transactionId)).size).toBe(6);
+
+      const sessions: Array<{
+        charge_point_id: string;
+        transaction_id: string;
+        status: string;
+        flags: string[];
+        id_tag: string;
+        meter_start_wh: string;
+        begin_wh: string | null;
+      }> = await db().query(
+        `SELECT s.charge_point_id, s.transaction_id, s.status, s.flags, s.id_tag, s.meter_start_wh,
+           (SELECT m.register_wh FROM meter_value_sets m
+             WHERE m.session_id = s.id AND m.register_context = 'Transaction.Begin') AS begin_wh
+         FROM charging_sessions s WHERE s.charge_point_id = ANY($1)`,
+        [chargers.map(({ cp }) => cp.id)],
+      );
+      expect(sessions).toHaveLength(6);
+      chargers.forEach(({ cp }, i) => {
+        expect(sessions.find((s) => s.transaction_id === String(answers[i].transactionId))).toMatchObject({
+          charge_point_id: cp.id,
+          status: 'active',
+          flags: [],
+          id_tag: tags[i],
+          meter_start_wh: `${100 * i}.000`,
+          begin_wh: `${100 * i}.000000`,
+        });
+      });
+      expect(sessions.find((s) => s.transaction_id === String(lost.transactionId))).toMatchObject({
+        charge_point_id: chargers[4].cp.id,
+        status: 'completed',
+        flags: ['superseded'],
+      });
+    });
+
     it('stores DataTransfer, diagnostics and firmware status reports', async () => {
       const cp = await aChargePoint(api, owner.token);
       const client = await connect({ port: gateway.port, identity: cp.id, password: cp.password });

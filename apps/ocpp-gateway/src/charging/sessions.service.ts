@@ -4,6 +4,7 @@ import { Clock, newId } from '@csms/common';
 import {
   ChargingSession,
   ReservationTransitions,
+  PgArrayElement,
   pgColumn,
   queryPrepared,
   queryPreparedIn,
@@ -90,7 +91,7 @@ const STOP_READ_SQL = `SELECT s.id, s.evse_number, s.connector_number, t.id AS t
    LEFT JOIN id_tags t ON t.organization_id = v.organization_id AND t.value_normalized = v.tag
    ORDER BY v.n`;
 
-/** What the StartTransaction (1.6) statement answers. */
+/** What the StartTransaction (1.6) statement answers, one row per start. */
 interface Start16Row {
   superseded: string[] | null;
   tag_id: string | null;
@@ -102,91 +103,131 @@ interface Start16Row {
   reserved: boolean;
 }
 
+/** A StartTransaction as the statement takes it: {@link START16_COLUMNS}, one value each, in order. */
+interface Start16Values {
+  connection: ChargerConnection;
+  start: Start16;
+  receivedAt: Date;
+  /** The id of the session to insert. */
+  sessionId: string;
+  /** Its Transaction.Begin reading. */
+  begin: NormalizedSample;
+}
+
+/** The columns of the start statement's rows `v`: name, Postgres type, value. */
+const START16_COLUMNS: Array<[string, string, (v: Start16Values) => PgArrayElement]> = [
+  ['id', 'varchar', (v) => v.sessionId],
+  ['organization_id', 'varchar', (v) => v.connection.organizationId],
+  ['charge_point_id', 'varchar', (v) => v.connection.chargePointId],
+  ['evse_number', 'int', (v) => v.start.connectorId],
+  ['id_tag', 'varchar', (v) => v.start.idTag],
+  ['tag', 'varchar', (v) => normalizeIdTag(v.start.idTag)],
+  ['started_at', 'timestamptz', (v) => v.start.timestamp],
+  ['received_at', 'timestamptz', (v) => v.receivedAt],
+  ['skewed', 'boolean', (v) => isClockSkewed(v.start.timestamp, v.receivedAt)],
+  ['meter_start', 'numeric', (v) => String(v.begin.value)],
+  ['raw_value', 'text', (v) => v.begin.rawValue],
+  ['sampled_at', 'text', (v) => v.begin.sampledAt.toISOString()],
+];
+
 /**
- * StartTransaction (1.6) in one statement. The id tag is read for the authorization (with whether it
- * has a session open elsewhere), and the new session is inserted with its Transaction.Begin reading.
- * That reading is the session's only one, so the recompute would give meter start = last reading = the
- * reading, energy 0 and the register tail at its time: they are written directly. The reading is a set
- * of one value; its dedup key is MeterValuesService's setDigest of that value's dedupDigest, made in SQL
- * because the transaction id is drawn there (a retried start stores the reading again through
- * MeterValuesService and must find it). Prepared: one parse and plan per connection rather than per
- * start (its plan is lookups by key). Parameters: {@link start16Parameters}.
+ * StartTransaction (1.6) in one statement, over rows `v` of {@link START16_COLUMNS}: the starts of many
+ * chargers together (`batch`, a row per element of the array parameters) or one start inside a
+ * transaction. The id tag is read for the authorization (with whether it has a session open elsewhere),
+ * and the new session is inserted with its Transaction.Begin reading. That reading is the session's
+ * only one, so the recompute would give meter start = last reading = the reading, energy 0 and the
+ * register tail at its time: they are written directly. The reading is a set of one value; its dedup
+ * key is MeterValuesService's setDigest of that value's dedupDigest, made in SQL because the transaction
+ * id is drawn there (a retried start stores the reading again through MeterValuesService and must find
+ * it). Prepared: one parse and plan per connection rather than per statement (its plan is lookups by
+ * key). Answers one row per start, in the order given.
  *
- * - In a transaction (`alone` false): the sessions this start supersedes are closed first (as
- *   closeSuperseded does) and not counted as the id tag's open sessions, and the statement tells whether
- *   the charger has an open reservation, so that a start without one costs no reservation update.
- * - `alone`, in autocommit, for a start that needs nothing else: it inserts only when no session is open
- *   on the EVSE from before this start (nothing to supersede) and the charger has no open reservation;
- *   otherwise, or on a retry (the insert conflicts), it writes nothing and answers no session id.
+ * - `batch`, in autocommit, for starts that need nothing else: a start is inserted only when no session
+ *   is open on its EVSE from before it (nothing to supersede) and its charger has no open reservation;
+ *   otherwise, or on a retry (the insert conflicts), its row has no session id. A statement does not see
+ *   its own inserts, so one batch holds at most one start per charger and per id tag (see
+ *   {@link SessionsService.startBatch}).
+ * - In a transaction, one start: the sessions it supersedes are closed first (as closeSuperseded does)
+ *   and not counted as the id tag's open sessions, and the statement tells whether the charger has an
+ *   open reservation, so that a start without one costs no reservation update.
  */
-function start16Sql(alone: boolean): string {
-  const openBefore = `charge_point_id = $3 AND evse_number = $4::int AND status = 'active' AND started_at < $7`;
+function start16Sql(batch: boolean): string {
+  // The batch's arrays are read through a subquery the planner keeps (OFFSET 0): it then estimates the
+  // rows of unnest the same whatever the arrays hold, so its plan for this call costs what the generic
+  // plan costs, and the prepared statement settles on the generic plan after its first five. With the
+  // arrays in sight, each small batch looks cheaper planned for itself, and every call was planned
+  // again (a few ms, more than the batch's own work).
+  const rows = batch
+    ? `SELECT v.* FROM (SELECT ${START16_COLUMNS.map(([name, type], i) => `$${i + 1}::${type}[] AS ${name}`).join(', ')}
+           OFFSET 0) AS a,
+         unnest(${START16_COLUMNS.map(([name]) => `a.${name}`).join(', ')})
+           WITH ORDINALITY AS v(${START16_COLUMNS.map(([name]) => name).join(', ')}, n)`
+    : `SELECT ${START16_COLUMNS.map(([name, type], i) => `$${i + 1}::${type} AS ${name}`).join(', ')}, 1 AS n`;
+  const openBefore = `c.charge_point_id = v.charge_point_id AND c.evse_number = v.evse_number
+           AND c.status = 'active' AND c.started_at < v.started_at`;
   const reserved = `EXISTS (SELECT 1 FROM reservations r
-                 WHERE r.charge_point_id = $3 AND r.status IN ('pending', 'active'))`;
-  const first = alone
+                 WHERE r.charge_point_id = v.charge_point_id AND r.status IN ('pending', 'active'))`;
+  const first = batch
     ? `plain AS (
-         SELECT NOT EXISTS (SELECT 1 FROM charging_sessions WHERE ${openBefore}) AND NOT ${reserved} AS ok)`
+         SELECT v.n FROM v
+         WHERE NOT EXISTS (SELECT 1 FROM charging_sessions c WHERE ${openBefore}) AND NOT ${reserved})`
     : `sup AS (
-         UPDATE charging_sessions SET status = 'completed', flags = array_append(flags, 'superseded'),
-           stop_received_at = $8, updated_at = now()
-         WHERE ${openBefore}
-         RETURNING id)`;
-  return `WITH ${first},
+         UPDATE charging_sessions c SET status = 'completed', flags = array_append(c.flags, 'superseded'),
+           stop_received_at = v.received_at, updated_at = now()
+         FROM v WHERE ${openBefore}
+         RETURNING c.id),
+       plain AS (SELECT v.n FROM v)`;
+  return `WITH v AS (${rows}),
+       ${first},
        tag AS (
-         SELECT t.id, t.status, t.expires_at,
+         SELECT v.n, t.id, t.status, t.expires_at,
            EXISTS (SELECT 1 FROM charging_sessions x
-                   WHERE x.organization_id = $2 AND lower(x.id_tag) = $6 AND x.status = 'active'
-                     ${alone ? '' : 'AND x.id NOT IN (SELECT id FROM sup)'}) AS busy
-         FROM id_tags t WHERE t.organization_id = $2 AND t.value_normalized = $6),
-       n AS (SELECT nextval('ocpp_transaction_id_seq')::int AS tx ${alone ? 'FROM plain WHERE plain.ok' : ''}),
+                   WHERE x.organization_id = v.organization_id AND lower(x.id_tag) = v.tag AND x.status = 'active'
+                     ${batch ? '' : 'AND x.id NOT IN (SELECT id FROM sup)'}) AS busy
+         FROM v JOIN id_tags t ON t.organization_id = v.organization_id AND t.value_normalized = v.tag),
+       tx AS (SELECT plain.n, nextval('ocpp_transaction_id_seq')::int AS tx FROM plain),
        s AS (
          INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
            ocpp_transaction_id, evse_number, connector_number, id_tag, id_token_type, id_tag_id, status,
            started_at, start_received_at, flags, meter_start_wh, last_meter_wh, energy_wh, register_tail_at)
-         SELECT $1, $2, $3, '1.6', n.tx::text, n.tx, $4::int, 1, $5, NULL, (SELECT id FROM tag), 'active',
-           $7, $8, $9::text[], $10::numeric, $10::numeric, 0, $7 FROM n
+         SELECT v.id, v.organization_id, v.charge_point_id, '1.6', tx.tx::text, tx.tx, v.evse_number, 1, v.id_tag,
+           NULL, tag.id, 'active', v.started_at, v.received_at,
+           CASE WHEN v.skewed THEN ARRAY['clock_skew'] ELSE ARRAY[]::text[] END, v.meter_start, v.meter_start, 0,
+           v.started_at
+         FROM tx JOIN v ON v.n = tx.n LEFT JOIN tag ON tag.n = tx.n
          ON CONFLICT DO NOTHING
          RETURNING id, ocpp_transaction_id),
        m AS (
          INSERT INTO meter_value_sets (organization_id, charge_point_id, session_id, evse_number,
            connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, measurands,
            phases, locations, contexts, units, values, raw_values)
-         SELECT $2, $3, s.id, $4::int, 1, $7, $8,
-           md5(md5(s.ocpp_transaction_id::text || '|' || $4::int::text || '|1|' || $12::text
+         SELECT v.organization_id, v.charge_point_id, s.id, v.evse_number, 1, v.started_at, v.received_at,
+           md5(md5(s.ocpp_transaction_id::text || '|' || v.evse_number::text || '|1|' || v.sampled_at
                || '|${BILLING_MEASURAND}|||Transaction.Begin'))::uuid,
-           $10::numeric, 'Transaction.Begin', ARRAY['${BILLING_MEASURAND}'], ARRAY[NULL]::text[],
-           ARRAY[NULL]::text[], ARRAY['Transaction.Begin'], ARRAY['Wh'], ARRAY[$10::numeric], ARRAY[$11]
-         FROM s
+           v.meter_start, 'Transaction.Begin', ARRAY['${BILLING_MEASURAND}'], ARRAY[NULL]::text[],
+           ARRAY[NULL]::text[], ARRAY['Transaction.Begin'], ARRAY['Wh'], ARRAY[v.meter_start], ARRAY[v.raw_value]
+         FROM s JOIN v ON v.id = s.id
          ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
-       SELECT ${alone ? 'NULL::text[]' : '(SELECT array_agg(id) FROM sup)'} AS superseded, tag.id AS tag_id,
+       SELECT ${batch ? 'NULL::text[]' : '(SELECT array_agg(id) FROM sup)'} AS superseded, tag.id AS tag_id,
          tag.status AS tag_status, tag.expires_at AS tag_expires_at, tag.busy AS tag_busy, s.id,
-         s.ocpp_transaction_id, ${alone ? 'false' : reserved} AS reserved
-       FROM (SELECT 1) AS one LEFT JOIN tag ON true LEFT JOIN s ON true`;
+         s.ocpp_transaction_id, ${batch ? 'false' : reserved} AS reserved
+       FROM v LEFT JOIN tag ON tag.n = v.n LEFT JOIN s ON s.id = v.id
+       ORDER BY v.n`;
 }
 
 const START16_SQL = start16Sql(false);
-const START16_ALONE_SQL = start16Sql(true);
+const START16_BATCH_SQL = start16Sql(true);
 
 const beginSample = (start: Start16) =>
   energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin');
 
-function start16Parameters(connection: ChargerConnection, start: Start16, receivedAt: Date): unknown[] {
-  const begin = beginSample(start);
-  return [
-    newId('sess'),
-    connection.organizationId,
-    connection.chargePointId,
-    start.connectorId,
-    start.idTag,
-    normalizeIdTag(start.idTag),
-    start.timestamp,
-    receivedAt,
-    isClockSkewed(start.timestamp, receivedAt) ? ['clock_skew'] : [],
-    String(begin.value),
-    begin.rawValue,
-    begin.sampledAt.toISOString(),
-  ];
-}
+const start16Values = (connection: ChargerConnection, start: Start16, receivedAt: Date): Start16Values => ({
+  connection,
+  start,
+  receivedAt,
+  sessionId: newId('sess'),
+  begin: beginSample(start),
+});
 
 /** The id tag read by the start statement, for the authorization decision. */
 const tagOf = (row: Start16Row) =>
@@ -216,6 +257,16 @@ export class SessionsService {
       ]),
     { maxBatch: 500, maxConcurrent: 2 },
   );
+  /**
+   * Most StartTransactions need the one statement and nothing more: no session left open on the EVSE to
+   * supersede, no open reservation on the charger, not a retry. Those of many chargers arriving together
+   * run it as one statement, in autocommit: one round trip and one commit for all of them, each start as
+   * atomic as alone. A start the statement leaves alone (no session id) runs in a transaction of its own.
+   */
+  private readonly starts = new WriteBatcher<Start16Values, Start16Row>((starts) => this.startBatch(starts), {
+    maxBatch: 500,
+    maxConcurrent: 2,
+  });
 
   constructor(
     private readonly db: DataSource,
@@ -228,51 +279,67 @@ export class SessionsService {
     connection: ChargerConnection,
     start: Start16,
   ): Promise<{ transactionId: number; authorization: Authorization }> {
-    const receivedAt = this.clock.now();
+    const values = start16Values(connection, start, this.clock.now());
+    const row = await this.starts.add(values);
     const started =
-      (await this.start16Alone(connection, start, receivedAt)) ??
-      // One transaction: one commit (the expensive part of a write) per StartTransaction.
-      (await this.db.transaction((manager) => this.start16In(manager, connection, start, receivedAt)));
+      row.id !== null
+        ? {
+            transactionId: row.ocpp_transaction_id!,
+            sessionId: row.id,
+            authorization: this.auth.decide(tagOf(row)),
+          }
+        : // One transaction: one commit (the expensive part of a write) per StartTransaction.
+          await this.db.transaction((manager) => this.start16In(manager, values));
     // The charger's MeterValues name this transaction next: its session is known without a lookup.
     this.remember(connection, String(started.transactionId), started.sessionId);
     return { transactionId: started.transactionId, authorization: started.authorization };
   }
 
   /**
-   * Most starts need the one statement and nothing more: no session left open on the EVSE to supersede,
-   * no open reservation on the charger, not a retry. Those run it alone, in autocommit: one round trip
-   * instead of three (a transaction's START and COMMIT), for the same atomic write. Any other start does
-   * nothing here (null) and runs in a transaction.
+   * The batch statement for `starts`, a row each in their order. A statement does not see its own
+   * writes: two starts of one charger, or of one id tag (whose second would be ConcurrentTx), in one
+   * statement would not see each other. Such a start waits for a later statement, as if it had arrived
+   * after the first.
    */
-  private async start16Alone(
-    connection: ChargerConnection,
-    start: Start16,
-    receivedAt: Date,
-  ): Promise<{ transactionId: number; sessionId: string; authorization: Authorization } | null> {
-    const [row] = await queryPrepared<Start16Row>(
-      this.db,
-      START16_ALONE_SQL,
-      start16Parameters(connection, start, receivedAt),
-    );
-    if (row.id === null) return null;
-    return {
-      transactionId: row.ocpp_transaction_id!,
-      sessionId: row.id,
-      authorization: this.auth.decide(tagOf(row)),
-    };
+  private async startBatch(starts: Start16Values[]): Promise<Start16Row[]> {
+    const rows = new Array<Start16Row>(starts.length);
+    let pending = starts.map((values, i) => ({ values, i }));
+    while (pending.length > 0) {
+      const chargers = new Set<string>();
+      const tags = new Set<string>();
+      const now: typeof pending = [];
+      const later: typeof pending = [];
+      for (const item of pending) {
+        const { connection, start } = item.values;
+        const tag = `${connection.organizationId}\u0000${normalizeIdTag(start.idTag)}`;
+        if (chargers.has(connection.chargePointId) || tags.has(tag)) {
+          later.push(item);
+          continue;
+        }
+        chargers.add(connection.chargePointId);
+        tags.add(tag);
+        now.push(item);
+      }
+      const result = await queryPrepared<Start16Row>(
+        this.db,
+        START16_BATCH_SQL,
+        START16_COLUMNS.map(([, , value]) => pgColumn(now, (item) => value(item.values))),
+      );
+      now.forEach((item, k) => (rows[item.i] = result[k]));
+      pending = later;
+    }
+    return rows;
   }
 
   private async start16In(
     manager: EntityManager,
-    connection: ChargerConnection,
-    start: Start16,
-    receivedAt: Date,
+    values: Start16Values,
   ): Promise<{ transactionId: number; sessionId: string; authorization: Authorization }> {
-    const begin = beginSample(start);
+    const { connection, start, begin } = values;
     const [row] = await queryPreparedIn<Start16Row>(
       manager,
       START16_SQL,
-      start16Parameters(connection, start, receivedAt),
+      START16_COLUMNS.map(([, , value]) => value(values)),
     );
     await this.superseded(manager, connection, row.superseded ?? []);
     const authorization = this.auth.decide(tagOf(row));
