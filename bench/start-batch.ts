@@ -1,0 +1,122 @@
+/**
+ * What the gateway's 1.6 StartTransactions cost Postgres, apart from the rest of the stack: on a fresh
+ * database with S charge points, each with an id tag of its own and a session already open on another
+ * EVSE (as in `steady`, where every charger is in a transaction), every charger starts one transaction
+ * through the gateway's SessionsService, G starts at a time (G chargers whose StartTransactions arrive
+ * together). Prints the Postgres backend CPU time per start (read from /proc, so the figure does not
+ * depend on what else the machine runs, unlike wall time; the host's own speed still moves it, so
+ * compare versions run one after the other) and the wall time per start. The first quarter of the starts
+ * (at most 500) warm the connections and are not measured. Needs Postgres on this machine, readable
+ * under /proc (run as root or as the postgres user).
+ *
+ *   npm run build && node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/start-batch.ts \
+ *     [--starts S] [--together G ...]
+ */
+import { Client } from 'pg';
+import { Clock } from '@csms/common';
+import { AuthorizationService } from '../apps/ocpp-gateway/src/charging/authorization.service';
+import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
+import { SessionsService } from '../apps/ocpp-gateway/src/charging/sessions.service';
+import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
+import { cpuMs } from './lib/process-stats';
+import { benchDatabaseUrl, scratchDatabase } from './lib/scratch-database';
+import { formatTable } from './lib/stats';
+
+function flags(name: string, fallback: number[]): number[] {
+  const values: number[] = [];
+  process.argv.forEach((arg, i) => {
+    if (arg === `--${name}`) values.push(Number(process.argv[i + 1]));
+  });
+  return values.length > 0 ? values : fallback;
+}
+
+async function measure(starts: number, together: number): Promise<Record<string, number>> {
+  const scratch = await scratchDatabase('starts');
+  const { db, name } = scratch;
+  const admin = new Client({ connectionString: benchDatabaseUrl('postgres') });
+  await admin.connect();
+  try {
+    const clock = new Clock();
+    const sessions = new SessionsService(
+      db,
+      clock,
+      new AuthorizationService(db, clock),
+      new MeterValuesService(db, clock),
+    );
+    await db.query(
+      `INSERT INTO organizations (id, name, slug, country, contact_email, settings)
+       VALUES ('org_bench', 'Bench', 'bench', 'DE', 'bench@example.com', '{}')`,
+    );
+    await db.query(
+      `INSERT INTO charge_points (id, organization_id, name, ocpp_version, registration_status, security_profile)
+       SELECT 'cp_' || g, 'org_bench', 'Bench ' || g, '1.6', 'accepted', 0 FROM generate_series(1, $1::int) g`,
+      [starts],
+    );
+    await db.query(
+      `INSERT INTO id_tags (id, organization_id, value, value_normalized)
+       SELECT 'tag_' || g, 'org_bench', 'TAG' || g, 'tag' || g FROM generate_series(1, $1::int) g`,
+      [starts],
+    );
+    await db.query(
+      `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
+         evse_number, connector_number, status, started_at, meter_start_wh, last_meter_wh, energy_wh,
+         register_tail_at, id_tag)
+       SELECT 'sess_' || g, 'org_bench', 'cp_' || g, '1.6', 'open-' || g, 2, 1, 'active', now(), 0, 0, 0,
+         now(), 'OTHER' || g
+       FROM generate_series(1, $1::int) g`,
+      [starts],
+    );
+    await db.query('ANALYZE');
+    const run = async (from: number, to: number) => {
+      for (let i = from; i < to; i += together) {
+        await Promise.all(
+          Array.from({ length: Math.min(together, to - i) }, (_, k) =>
+            sessions.start16(
+              { organizationId: 'org_bench', chargePointId: `cp_${i + k + 1}` } as ChargerConnection,
+              {
+                connectorId: 1,
+                idTag: `TAG${i + k + 1}`,
+                meterStartWh: 1000,
+                timestamp: new Date(),
+                reservationId: null,
+              },
+            ),
+          ),
+        );
+      }
+    };
+    const warm = Math.min(500, Math.floor(starts / 4));
+    await run(0, warm);
+    const { rows } = await admin.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1`,
+      [name],
+    );
+    const pids = rows.map((r) => r.pid);
+    const cpuBefore = cpuMs(pids);
+    const started = performance.now();
+    await run(warm, starts);
+    const wall = performance.now() - started;
+    const measured = starts - warm;
+    return {
+      starts: measured,
+      'arriving together': together,
+      'backend CPU µs/start': Math.round(((cpuMs(pids) - cpuBefore) * 1000) / measured),
+      'wall µs/start': Math.round((wall * 1000) / measured),
+    };
+  } finally {
+    await admin.end();
+    await scratch.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const [starts] = flags('starts', [8000]);
+  const table: Array<Record<string, number>> = [];
+  for (const together of flags('together', [1, 5, 50])) table.push(await measure(starts, together));
+  console.log(formatTable(table));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
