@@ -19,7 +19,7 @@ import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connection
 import { NormalizedSample, samplesOf16 } from '../apps/ocpp-gateway/src/ocpp/ocpp-mapper';
 import { meterValues } from './lib/charger';
 import { cpuMs } from './lib/process-stats';
-import { benchDatabaseUrl, scratchDatabase } from './lib/scratch-database';
+import { benchDatabaseUrl, scratchDatabase, seedChargePoints } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
 
 const flag = (name: string, fallback: number) => {
@@ -66,15 +66,7 @@ async function main(): Promise<void> {
       log: { level: 'warn' },
       gateway: { nodeId: 'bench-node-1' },
     } as AppConfig);
-    await db.query(
-      `INSERT INTO organizations (id, name, slug, country, contact_email, settings)
-       VALUES ('org_bench', 'Bench', 'bench', 'DE', 'bench@example.com', '{}')`,
-    );
-    await db.query(
-      `INSERT INTO charge_points (id, organization_id, name, ocpp_version, registration_status, security_profile)
-       SELECT 'cp_' || g, 'org_bench', 'Bench ' || g, '1.6', 'accepted', 0 FROM generate_series(1, $1::int) g`,
-      [sessions],
-    );
+    await seedChargePoints(db, sessions);
     const t0 = Date.now() - 10 * 86_400_000;
     // Sessions as StartTransaction leaves them: meter start 0 Wh at t0, extended by later readings.
     await db.query(

@@ -19,7 +19,7 @@ import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-valu
 import { SessionsService } from '../apps/ocpp-gateway/src/charging/sessions.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
 import { cpuMs } from './lib/process-stats';
-import { benchDatabaseUrl, scratchDatabase } from './lib/scratch-database';
+import { benchDatabaseUrl, scratchDatabase, seedChargePoints } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
 
 function flags(name: string, fallback: number[]): number[] {
@@ -43,15 +43,7 @@ async function measure(starts: number, together: number): Promise<Record<string,
       new AuthorizationService(db, clock),
       new MeterValuesService(db, clock),
     );
-    await db.query(
-      `INSERT INTO organizations (id, name, slug, country, contact_email, settings)
-       VALUES ('org_bench', 'Bench', 'bench', 'DE', 'bench@example.com', '{}')`,
-    );
-    await db.query(
-      `INSERT INTO charge_points (id, organization_id, name, ocpp_version, registration_status, security_profile)
-       SELECT 'cp_' || g, 'org_bench', 'Bench ' || g, '1.6', 'accepted', 0 FROM generate_series(1, $1::int) g`,
-      [starts],
-    );
+    await seedChargePoints(db, starts);
     await db.query(
       `INSERT INTO id_tags (id, organization_id, value, value_normalized)
        SELECT 'tag_' || g, 'org_bench', 'TAG' || g, 'tag' || g FROM generate_series(1, $1::int) g`,

@@ -45,3 +45,16 @@ export async function scratchDatabase(prefix: string): Promise<ScratchDatabase> 
     },
   };
 }
+
+/** The organization `org_bench` and `count` accepted 1.6 charge points `cp_1` … `cp_<count>` in it. */
+export async function seedChargePoints(db: DataSource, count: number): Promise<void> {
+  await db.query(
+    `INSERT INTO organizations (id, name, slug, country, contact_email, settings)
+     VALUES ('org_bench', 'Bench', 'bench', 'DE', 'bench@example.com', '{}')`,
+  );
+  await db.query(
+    `INSERT INTO charge_points (id, organization_id, name, ocpp_version, registration_status, security_profile)
+     SELECT 'cp_' || g, 'org_bench', 'Bench ' || g, '1.6', 'accepted', 0 FROM generate_series(1, $1::int) g`,
+    [count],
+  );
+}
