@@ -28,6 +28,9 @@ describe('OCPP gateway', () => {
     open.push(client);
     return client;
   };
+  /** The charger of `cp` connected over OCPP 2.0.1. */
+  const connect201 = (cp: { id: string; password: string }) =>
+    connect({ port: gateway.port, identity: cp.id, password: cp.password, protocol: 'ocpp2.0.1' });
   const get = (path: string) => api.http().get(path).set(bearer(owner.token));
   const post = (path: string, body: object) => api.http().post(path).set(bearer(owner.token)).send(body);
   const patch = (path: string, body: object) => api.http().patch(path).set(bearer(owner.token)).send(body);
@@ -1072,14 +1075,17 @@ describe('OCPP gateway', () => {
       reason: 'PowerUp',
     };
 
+    /** A new charge point connected over OCPP 2.0.1 and booted (Accepted). */
+    async function bootedCharger201() {
+      const cp = await aChargePoint(api, owner.token);
+      const client = await connect201(cp);
+      await client.call('BootNotification', boot);
+      return { cp, client };
+    }
+
     it('refuses anything but BootNotification with SecurityError until the charger is accepted', async () => {
       const cp = await aChargePoint(api, owner.token, { registration_status: 'pending' });
-      const client = await connect({
-        port: gateway.port,
-        identity: cp.id,
-        password: cp.password,
-        protocol: 'ocpp2.0.1',
-      });
+      const client = await connect201(cp);
       expect(await callError(client.call('Heartbeat', {}))).toBe('SecurityError');
       expect(await client.call('BootNotification', boot)).toMatchObject({ status: 'Pending', interval: 60 });
       expect(await callError(client.call('Heartbeat', {}))).toBe('SecurityError');
@@ -1096,12 +1102,7 @@ describe('OCPP gateway', () => {
     it('boots, reports status, authorizes and runs a transaction; events count once per seqNo and late offline events apply in order', async () => {
       const cp = await aChargePoint(api, owner.token, { ocpp_version: '2.0.1' });
       await post('/api/v1/id-tags', { value: 'TOKEN-201', type: 'rfid' });
-      const client = await connect({
-        port: gateway.port,
-        identity: cp.id,
-        password: cp.password,
-        protocol: 'ocpp2.0.1',
-      });
+      const client = await connect201(cp);
       expect(await client.call('BootNotification', boot)).toMatchObject({ status: 'Accepted' });
       const t0 = new Date();
       await client.call('StatusNotification', {
@@ -1211,14 +1212,7 @@ describe('OCPP gateway', () => {
     });
 
     it('creates the session when the first event seen for a transaction is an Updated one', async () => {
-      const cp = await aChargePoint(api, owner.token);
-      const client = await connect({
-        port: gateway.port,
-        identity: cp.id,
-        password: cp.password,
-        protocol: 'ocpp2.0.1',
-      });
-      await client.call('BootNotification', boot);
+      const { cp, client } = await bootedCharger201();
       await client.call('TransactionEvent', {
         eventType: 'Updated',
         timestamp: iso(new Date()),
@@ -1233,15 +1227,65 @@ describe('OCPP gateway', () => {
       ]);
     });
 
-    it('stores NotifyReport, NotifyEvent and security events', async () => {
-      const cp = await aChargePoint(api, owner.token);
-      const client = await connect({
-        port: gateway.port,
-        identity: cp.id,
-        password: cp.password,
-        protocol: 'ocpp2.0.1',
+    it('stores the readings of an Updated event sent again even when the event itself was stored', async () => {
+      const { cp, client } = await bootedCharger201();
+      const at = new Date();
+      const reading = (wh: number, context: string, when: Date) => ({
+        timestamp: iso(when),
+        sampledValue: [{ value: wh, measurand: 'Energy.Active.Import.Register', context }],
       });
-      await client.call('BootNotification', boot);
+      await client.call('TransactionEvent', {
+        eventType: 'Started',
+        timestamp: iso(new Date(at.getTime() - 60_000)),
+        triggerReason: 'CablePluggedIn',
+        seqNo: 0,
+        transactionInfo: { transactionId: 'tx-resent' },
+        evse: { id: 1, connectorId: 1 },
+        meterValue: [reading(1000, 'Transaction.Begin', new Date(at.getTime() - 60_000))],
+      });
+      const updated = {
+        eventType: 'Updated',
+        timestamp: iso(at),
+        triggerReason: 'MeterValuePeriodic',
+        seqNo: 1,
+        transactionInfo: { transactionId: 'tx-resent' },
+        meterValue: [reading(1800, 'Sample.Periodic', at)],
+      };
+      await client.call('TransactionEvent', updated);
+      const energy = async () =>
+        (
+          await db().query(
+            `SELECT s.energy_wh, (SELECT count(*)::int FROM meter_value_sets m WHERE m.session_id = s.id) AS sets
+             FROM charging_sessions s WHERE s.charge_point_id = $1 AND s.transaction_id = 'tx-resent'`,
+            [cp.id],
+          )
+        )[0];
+      expect(await energy()).toEqual({ energy_wh: '800.000', sets: 2 });
+      // The event was stored, its readings were not (as after a failure between the two writes): the
+      // charger, with no answer, sends the event again.
+      await db().query(
+        `DELETE FROM meter_value_sets WHERE charge_point_id = $1 AND register_context = 'Sample.Periodic'`,
+        [cp.id],
+      );
+      await db().query(
+        `UPDATE charging_sessions SET energy_wh = 0, last_meter_wh = 1000
+         WHERE charge_point_id = $1 AND transaction_id = 'tx-resent'`,
+        [cp.id],
+      );
+      await client.call('TransactionEvent', updated);
+      expect(await energy()).toEqual({ energy_wh: '800.000', sets: 2 });
+      // Sent once more, with everything stored: nothing is stored twice.
+      await client.call('TransactionEvent', updated);
+      expect(await energy()).toEqual({ energy_wh: '800.000', sets: 2 });
+      const events = await db().query(
+        `SELECT seq_no FROM transaction_events WHERE charge_point_id = $1 ORDER BY seq_no`,
+        [cp.id],
+      );
+      expect(events).toEqual([{ seq_no: 0 }, { seq_no: 1 }]);
+    });
+
+    it('stores NotifyReport, NotifyEvent and security events', async () => {
+      const { cp, client } = await bootedCharger201();
       const at = iso(new Date());
       await client.call('NotifyReport', { requestId: 1, generatedAt: at, seqNo: 0, tbc: false });
       await client.call('SecurityEventNotification', { type: 'SettingSystemTime', timestamp: at });
@@ -1309,12 +1353,7 @@ describe('OCPP gateway', () => {
 
     it('answers schema-invalid 2.0.1 payloads with the matching CALLERROR and keeps the connection up', async () => {
       const cp = await aChargePoint(api, owner.token);
-      const client = await connect({
-        port: gateway.port,
-        identity: cp.id,
-        password: cp.password,
-        protocol: 'ocpp2.0.1',
-      });
+      const client = await connect201(cp);
       // OCPP-J 2.0.1 spells it with two r's (ocpp-rpc sends the old 1.6 spelling; the gateway corrects it).
       expect(await callError(client.call('BootNotification', { reason: 'PowerUp' }))).toBe(
         'OccurrenceConstraintViolation',

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '@csms/common';
-import { pgArrayLiteral, pgColumn, pgElement, pgRowElement, queryPrepared } from '@csms/domain';
+import {
+  pgArrayLiteral,
+  pgColumn,
+  pgElement,
+  pgRowElement,
+  queryPrepared,
+  queryPreparedIn,
+} from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
 import { isBillingEnergy, NormalizedSample } from '../ocpp/ocpp-mapper';
@@ -388,7 +395,7 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget & { sessionId: string },
   ): Promise<void> {
-    await manager.query(INSERT_AND_RECOMPUTE, [
+    await queryPreparedIn(manager, INSERT_AND_RECOMPUTE, [
       ...parametersOf([this.writeOf(connection, samples, target)]),
       pgArrayLiteral([target.sessionId]),
       ...NO_STOPS,

@@ -543,6 +543,13 @@ export class SessionsService {
   /**
    * A 2.0.1 TransactionEvent: the session is keyed on (charge point, transactionId) and created by
    * whichever event arrives first; an event already seen (same seqNo) changes nothing.
+   *
+   * The session and the event are written in one transaction. The readings of an Ended event are stored
+   * in it too, so the session is never seen completed without its final readings. Those of a Started or
+   * Updated event (the periodic meter values of a 2.0.1 charger) are stored after it commits, batched
+   * with the MeterValues of other chargers, before the answer: they are stored whether or not the event
+   * was seen before (a set already stored is skipped), so a retry after a failure between the two
+   * writes stores what the first attempt did not.
    */
   async transactionEvent(
     connection: ChargerConnection,
@@ -550,16 +557,25 @@ export class SessionsService {
   ): Promise<{ sessionId: string; authorization: Authorization | null }> {
     const receivedAt = this.clock.now();
     const { chargePointId, organizationId } = connection;
-    return this.db.transaction(async (manager) => {
-      await manager.query(
+    const ended = event.eventType === 'Ended';
+    const written = await this.db.transaction(async (manager) => {
+      await queryPreparedIn(
+        manager,
         `INSERT INTO charging_sessions (id, organization_id, charge_point_id, ocpp_version, transaction_id,
            status, start_received_at)
          VALUES ($1, $2, $3, '2.0.1', $4, 'active', $5)
          ON CONFLICT (charge_point_id, transaction_id) DO NOTHING`,
         [newId('sess'), organizationId, chargePointId, event.transactionId, receivedAt],
       );
-      const [session]: Array<{ id: string; last_seq_no: number | null }> = await manager.query(
-        `SELECT id, last_seq_no FROM charging_sessions WHERE charge_point_id = $1 AND transaction_id = $2 FOR UPDATE`,
+      const [session] = await queryPreparedIn<{
+        id: string;
+        last_seq_no: number | null;
+        evse_number: number | null;
+        connector_number: number | null;
+      }>(
+        manager,
+        `SELECT id, last_seq_no, evse_number, connector_number FROM charging_sessions
+         WHERE charge_point_id = $1 AND transaction_id = $2 FOR UPDATE`,
         [chargePointId, event.transactionId],
       );
       if (event.eventType === 'Started' && event.evseNumber !== null) {
@@ -571,7 +587,8 @@ export class SessionsService {
             manager,
           })
         : null;
-      const fresh: unknown[] = await manager.query(
+      const fresh = await queryPreparedIn(
+        manager,
         `INSERT INTO transaction_events (charge_point_id, transaction_id, seq_no, session_id, event_type,
            trigger_reason, offline, charger_timestamp, received_at, payload)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -589,16 +606,22 @@ export class SessionsService {
           event.payload,
         ],
       );
-      if (fresh.length === 0) return { sessionId: session.id, authorization };
+      const target = {
+        sessionId: session.id,
+        transactionId: event.transactionId,
+        evseNumber: session.evse_number,
+        connectorNumber: session.connector_number,
+      };
+      if (fresh.length === 0) return { sessionId: session.id, authorization, target };
 
       const idTagId = authorization?.idTagId ?? null;
       const newFlags: string[] = [];
       if (!event.offline && isClockSkewed(event.timestamp, receivedAt)) newFlags.push('clock_skew');
       if (session.last_seq_no !== null && event.seqNo < session.last_seq_no)
         newFlags.push('late_offline_events');
-      const [[evse]]: [Array<{ evse_number: number | null; connector_number: number | null }>, number] =
-        await manager.query(
-          `UPDATE charging_sessions SET
+      const [evse] = await queryPreparedIn<{ evse_number: number | null; connector_number: number | null }>(
+        manager,
+        `UPDATE charging_sessions SET
            started_at = CASE WHEN $2 = 'Started' THEN $3
                              ELSE coalesce(started_at, $3) END,
            evse_number = coalesce(evse_number, $4),
@@ -616,29 +639,27 @@ export class SessionsService {
            updated_at = now()
          WHERE id = $1
          RETURNING evse_number, connector_number`,
-          [
-            session.id,
-            event.eventType,
-            event.timestamp,
-            event.evseNumber,
-            event.connectorNumber,
-            event.idToken?.value.slice(0, 36) ?? null,
-            event.idToken?.type.slice(0, 20) ?? null,
-            idTagId,
-            event.remoteStartId,
-            receivedAt,
-            event.stoppedReason?.slice(0, 40) ?? null,
-            event.seqNo,
-            newFlags,
-          ],
-        );
-      await this.meters.storeAndRecomputeIn(manager, connection, event.samples, {
-        sessionId: session.id,
-        transactionId: event.transactionId,
-        evseNumber: evse.evse_number,
-        connectorNumber: evse.connector_number,
-      });
-      if (event.eventType !== 'Ended') {
+        [
+          session.id,
+          event.eventType,
+          event.timestamp,
+          event.evseNumber,
+          event.connectorNumber,
+          event.idToken?.value.slice(0, 36) ?? null,
+          event.idToken?.type.slice(0, 20) ?? null,
+          idTagId,
+          event.remoteStartId,
+          receivedAt,
+          event.stoppedReason?.slice(0, 40) ?? null,
+          event.seqNo,
+          newFlags,
+        ],
+      );
+      target.evseNumber = evse.evse_number;
+      target.connectorNumber = evse.connector_number;
+      if (ended) {
+        await this.meters.storeAndRecomputeIn(manager, connection, event.samples, target);
+      } else {
         await this.useReservation(manager, connection, {
           sessionId: session.id,
           reservationId: event.reservationId,
@@ -646,8 +667,12 @@ export class SessionsService {
           idTag: event.idToken?.value ?? null,
         });
       }
-      return { sessionId: session.id, authorization };
+      return { sessionId: session.id, authorization, target };
     });
+    if (!ended && event.samples.length > 0) {
+      await this.meters.storeAndRecompute(connection, event.samples, written.target);
+    }
+    return { sessionId: written.sessionId, authorization: written.authorization };
   }
 
   /**
