@@ -19,7 +19,7 @@ import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connection
 import { NormalizedSample, samplesOf16 } from '../apps/ocpp-gateway/src/ocpp/ocpp-mapper';
 import { meterValues } from './lib/charger';
 import { cpuMs } from './lib/process-stats';
-import { benchDatabaseUrl, scratchDatabase, seedChargePoints } from './lib/scratch-database';
+import { backendPids, onScratchDatabase, runTool, seedChargePoints } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
 
 const flag = (name: string, fallback: number) => {
@@ -29,11 +29,7 @@ const flag = (name: string, fallback: number) => {
 
 /** CPU time (ms) used so far by the Postgres backends serving this database. */
 async function backendCpuMs(admin: Client, database: string): Promise<number> {
-  const { rows } = await admin.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-    [database],
-  );
-  return cpuMs(rows.map((r) => r.pid));
+  return cpuMs(await backendPids(admin, database));
 }
 
 /** WAL written so far by the server (bytes): what each kind of statement adds to it. */
@@ -54,12 +50,8 @@ async function main(): Promise<void> {
   const sessions = flag('sessions', 3000);
   const batch = flag('batch', 500);
   const rounds = flag('rounds', 20);
-  const scratch = await scratchDatabase('meters');
-  const { db, name } = scratch;
-  const admin = new Client({ connectionString: benchDatabaseUrl('postgres') });
-  await admin.connect();
-  const table: Array<Record<string, string | number>> = [];
-  try {
+  await onScratchDatabase('meters', async ({ db, name }, admin) => {
+    const table: Array<Record<string, string | number>> = [];
     const clock = new Clock();
     const meters = new MeterValuesService(db, clock);
     const log = new MessageLogService(db, clock, {
@@ -140,13 +132,7 @@ async function main(): Promise<void> {
     console.log(
       `charging_sessions: ${stats[0].n_tup_upd} updates, ${stats[0].n_tup_hot_upd} heap-only (no index entries)`,
     );
-  } finally {
-    await admin.end();
-    await scratch.drop();
-  }
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runTool(main);

@@ -12,14 +12,10 @@
  *   npm run build && node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/start-batch.ts \
  *     [--starts S] [--together G ...]
  */
-import { Client } from 'pg';
-import { Clock } from '@csms/common';
-import { AuthorizationService } from '../apps/ocpp-gateway/src/charging/authorization.service';
-import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
-import { SessionsService } from '../apps/ocpp-gateway/src/charging/sessions.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
+import { sessionsService } from './lib/gateway-services';
 import { cpuMs } from './lib/process-stats';
-import { benchDatabaseUrl, scratchDatabase, seedChargePoints } from './lib/scratch-database';
+import { backendPids, onScratchDatabase, runTool, seedChargePoints } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
 
 function flags(name: string, fallback: number[]): number[] {
@@ -30,19 +26,9 @@ function flags(name: string, fallback: number[]): number[] {
   return values.length > 0 ? values : fallback;
 }
 
-async function measure(starts: number, together: number): Promise<Record<string, number>> {
-  const scratch = await scratchDatabase('starts');
-  const { db, name } = scratch;
-  const admin = new Client({ connectionString: benchDatabaseUrl('postgres') });
-  await admin.connect();
-  try {
-    const clock = new Clock();
-    const sessions = new SessionsService(
-      db,
-      clock,
-      new AuthorizationService(db, clock),
-      new MeterValuesService(db, clock),
-    );
+function measure(starts: number, together: number): Promise<Record<string, number>> {
+  return onScratchDatabase('starts', async ({ db, name }, admin) => {
+    const sessions = sessionsService(db);
     await seedChargePoints(db, starts);
     await db.query(
       `INSERT INTO id_tags (id, organization_id, value, value_normalized)
@@ -79,11 +65,7 @@ async function measure(starts: number, together: number): Promise<Record<string,
     };
     const warm = Math.min(500, Math.floor(starts / 4));
     await run(0, warm);
-    const { rows } = await admin.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = $1`,
-      [name],
-    );
-    const pids = rows.map((r) => r.pid);
+    const pids = await backendPids(admin, name);
     const cpuBefore = cpuMs(pids);
     const started = performance.now();
     await run(warm, starts);
@@ -95,10 +77,7 @@ async function measure(starts: number, together: number): Promise<Record<string,
       'backend CPU µs/start': Math.round(((cpuMs(pids) - cpuBefore) * 1000) / measured),
       'wall µs/start': Math.round((wall * 1000) / measured),
     };
-  } finally {
-    await admin.end();
-    await scratch.drop();
-  }
+  });
 }
 
 async function main(): Promise<void> {
@@ -108,7 +87,4 @@ async function main(): Promise<void> {
   console.log(formatTable(table));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runTool(main);

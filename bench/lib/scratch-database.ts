@@ -58,3 +58,40 @@ export async function seedChargePoints(db: DataSource, count: number): Promise<v
     [count],
   );
 }
+
+/**
+ * Runs `measure` on a fresh scratch database (see {@link scratchDatabase}) with a client of the server's
+ * `postgres` database beside it, to read the backends and the server's state without being one of the
+ * measured backends; closes both and drops the database after.
+ */
+export async function onScratchDatabase<T>(
+  prefix: string,
+  measure: (scratch: ScratchDatabase, admin: Client) => Promise<T>,
+): Promise<T> {
+  const scratch = await scratchDatabase(prefix);
+  const admin = new Client({ connectionString: benchDatabaseUrl('postgres') });
+  await admin.connect();
+  try {
+    return await measure(scratch, admin);
+  } finally {
+    await admin.end();
+    await scratch.drop();
+  }
+}
+
+/** The pids of the Postgres backends serving `database`, read through `admin`. */
+export async function backendPids(admin: Client, database: string): Promise<number[]> {
+  const { rows } = await admin.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+    [database],
+  );
+  return rows.map((r) => r.pid);
+}
+
+/** Runs a tool's `main`; a failure is printed and exits with status 1. */
+export function runTool(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
