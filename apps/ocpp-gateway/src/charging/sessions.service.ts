@@ -108,6 +108,8 @@ interface Start16Values {
   connection: ChargerConnection;
   start: Start16;
   receivedAt: Date;
+  /** The id tag, normalized as id tags are looked up. */
+  tag: string;
   /** The id of the session to insert. */
   sessionId: string;
   /** Its Transaction.Begin reading. */
@@ -121,7 +123,7 @@ const START16_COLUMNS: Array<[string, string, (v: Start16Values) => PgArrayEleme
   ['charge_point_id', 'varchar', (v) => v.connection.chargePointId],
   ['evse_number', 'int', (v) => v.start.connectorId],
   ['id_tag', 'varchar', (v) => v.start.idTag],
-  ['tag', 'varchar', (v) => normalizeIdTag(v.start.idTag)],
+  ['tag', 'varchar', (v) => v.tag],
   ['started_at', 'timestamptz', (v) => v.start.timestamp],
   ['received_at', 'timestamptz', (v) => v.receivedAt],
   ['skewed', 'boolean', (v) => isClockSkewed(v.start.timestamp, v.receivedAt)],
@@ -225,6 +227,7 @@ const start16Values = (connection: ChargerConnection, start: Start16, receivedAt
   connection,
   start,
   receivedAt,
+  tag: normalizeIdTag(start.idTag),
   sessionId: newId('sess'),
   begin: beginSample(start),
 });
@@ -310,8 +313,8 @@ export class SessionsService {
       const now: typeof pending = [];
       const later: typeof pending = [];
       for (const item of pending) {
-        const { connection, start } = item.values;
-        const tag = `${connection.organizationId}\u0000${normalizeIdTag(start.idTag)}`;
+        const { connection } = item.values;
+        const tag = `${connection.organizationId}\u0000${item.values.tag}`;
         if (chargers.has(connection.chargePointId) || tags.has(tag)) {
           later.push(item);
           continue;
