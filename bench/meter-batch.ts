@@ -17,15 +17,11 @@ import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-valu
 import { MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
 import { NormalizedSample, samplesOf16 } from '../apps/ocpp-gateway/src/ocpp/ocpp-mapper';
+import { numberFlag } from './lib/args';
 import { meterValues } from './lib/charger';
 import { cpuMs } from './lib/process-stats';
 import { backendPids, onScratchDatabase, runTool, seedChargePoints } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
-
-const flag = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
 
 /** CPU time (ms) used so far by the Postgres backends serving this database. */
 async function backendCpuMs(admin: Client, database: string): Promise<number> {
@@ -47,9 +43,9 @@ function samplesOf(energyWh: number, at: Date): NormalizedSample[] {
 }
 
 async function main(): Promise<void> {
-  const sessions = flag('sessions', 3000);
-  const batch = flag('batch', 500);
-  const rounds = flag('rounds', 20);
+  const sessions = numberFlag(process.argv, 'sessions', 3000);
+  const batch = numberFlag(process.argv, 'batch', 500);
+  const rounds = numberFlag(process.argv, 'rounds', 20);
   await onScratchDatabase('meters', async ({ db, name }, admin) => {
     const table: Array<Record<string, string | number>> = [];
     const clock = new Clock();

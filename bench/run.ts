@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { Client } from 'pg';
 import { hashChargerPassword } from '@csms/auth';
+import { numberFlag } from './lib/args';
 import { BenchCharger, bootNotification, meterValues } from './lib/charger';
 import { forEachLimited, sleep } from './lib/pool';
 import { ProcessSampler } from './lib/process-stats';
@@ -49,10 +50,7 @@ function parseArgs(argv: string[]): Args {
   if (argv.includes('--yardstick-only') && (!ocpp || argv.includes('--no-yardstick'))) {
     throw new Error('--yardstick-only: only for connect, steady and storm, and not with --no-yardstick');
   }
-  const flag = (name: string, fallback: number) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? Number(argv[i + 1]) : fallback;
-  };
+  const flag = (name: string, fallback: number) => numberFlag(argv, name, fallback);
   return {
     scenario,
     chargers: flag('chargers', 1000),

@@ -13,18 +13,10 @@
  *     [--starts S] [--together G ...]
  */
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
+import { numberFlags } from './lib/args';
 import { sessionsService } from './lib/gateway-services';
-import { cpuMs } from './lib/process-stats';
-import { backendPids, onScratchDatabase, runTool, seedChargePoints } from './lib/scratch-database';
+import { backendCost, onScratchDatabase, runTool, seedChargePoints } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
-
-function flags(name: string, fallback: number[]): number[] {
-  const values: number[] = [];
-  process.argv.forEach((arg, i) => {
-    if (arg === `--${name}`) values.push(Number(process.argv[i + 1]));
-  });
-  return values.length > 0 ? values : fallback;
-}
 
 function measure(starts: number, together: number): Promise<Record<string, number>> {
   return onScratchDatabase('starts', async ({ db, name }, admin) => {
@@ -65,25 +57,22 @@ function measure(starts: number, together: number): Promise<Record<string, numbe
     };
     const warm = Math.min(500, Math.floor(starts / 4));
     await run(0, warm);
-    const pids = await backendPids(admin, name);
-    const cpuBefore = cpuMs(pids);
-    const started = performance.now();
-    await run(warm, starts);
-    const wall = performance.now() - started;
+    const cost = await backendCost(admin, name, () => run(warm, starts));
     const measured = starts - warm;
     return {
       starts: measured,
       'arriving together': together,
-      'backend CPU µs/start': Math.round(((cpuMs(pids) - cpuBefore) * 1000) / measured),
-      'wall µs/start': Math.round((wall * 1000) / measured),
+      'backend CPU µs/start': Math.round((cost.cpuMs * 1000) / measured),
+      'wall µs/start': Math.round((cost.wallMs * 1000) / measured),
     };
   });
 }
 
 async function main(): Promise<void> {
-  const [starts] = flags('starts', [8000]);
+  const [starts] = numberFlags(process.argv, 'starts', [8000]);
   const table: Array<Record<string, number>> = [];
-  for (const together of flags('together', [1, 5, 50])) table.push(await measure(starts, together));
+  for (const together of numberFlags(process.argv, 'together', [1, 5, 50]))
+    table.push(await measure(starts, together));
   console.log(formatTable(table));
 }
 

@@ -13,15 +13,10 @@ import type { TransactionEvent } from '../apps/ocpp-gateway/src/charging/session
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
 import { samplesOf201 } from '../apps/ocpp-gateway/src/ocpp/ocpp-mapper';
 import type { MeterValue201 } from '../apps/ocpp-gateway/src/v201/v201.types';
+import { numberFlag } from './lib/args';
 import { sessionsService } from './lib/gateway-services';
-import { cpuMs } from './lib/process-stats';
-import { backendPids, onScratchDatabase, runTool, seedChargePoints } from './lib/scratch-database';
+import { backendCost, onScratchDatabase, runTool, seedChargePoints } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
-
-const flag = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
 
 /** One sampled-value set: energy register, power, current and voltage per phase, SoC, offered power. */
 function meterValue(energyWh: number, at: Date, context: string): MeterValue201[] {
@@ -71,9 +66,9 @@ function event(charger: number, seqNo: number): TransactionEvent {
 }
 
 async function main(): Promise<void> {
-  const chargers = flag('chargers', 2000);
-  const rounds = flag('rounds', 3);
-  const together = flag('together', 50);
+  const chargers = numberFlag(process.argv, 'chargers', 2000);
+  const rounds = numberFlag(process.argv, 'rounds', 3);
+  const together = numberFlag(process.argv, 'together', 50);
   await onScratchDatabase('events', async ({ db, name }, admin) => {
     const sessions = sessionsService(db);
     await seedChargePoints(db, chargers);
@@ -93,19 +88,17 @@ async function main(): Promise<void> {
     await round(0);
     await round(1);
     await db.query('ANALYZE');
-    const pids = await backendPids(admin, name);
-    const cpuBefore = cpuMs(pids);
-    const started = performance.now();
-    for (let seqNo = 2; seqNo < 2 + rounds; seqNo++) await round(seqNo);
-    const wall = performance.now() - started;
+    const cost = await backendCost(admin, name, async () => {
+      for (let seqNo = 2; seqNo < 2 + rounds; seqNo++) await round(seqNo);
+    });
     const events = chargers * rounds;
     console.log(
       formatTable([
         {
           'Updated events': events,
           'arriving together': together,
-          'backend CPU µs/event': Math.round(((cpuMs(pids) - cpuBefore) * 1000) / events),
-          'wall µs/event': Math.round((wall * 1000) / events),
+          'backend CPU µs/event': Math.round((cost.cpuMs * 1000) / events),
+          'wall µs/event': Math.round((cost.wallMs * 1000) / events),
         },
       ]),
     );

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ensureDatabase } from '@csms/common';
 import { dataSourceOptions, runMigrations } from '@csms/domain';
+import { cpuMs } from './process-stats';
 
 /** The URL of database `name` on the benchmark's Postgres server (BENCH_DATABASE_URL names the server). */
 export function benchDatabaseUrl(name: string): string {
@@ -94,4 +95,21 @@ export function runTool(main: () => Promise<void>): void {
     console.error(err);
     process.exit(1);
   });
+}
+
+/**
+ * The Postgres backend CPU time (ms, from /proc) of the backends serving `database` and the wall time
+ * (ms) that `work` took: the backends are those connected when it starts (the pool's, warmed before).
+ */
+export async function backendCost(
+  admin: Client,
+  database: string,
+  work: () => Promise<void>,
+): Promise<{ cpuMs: number; wallMs: number }> {
+  const pids = await backendPids(admin, database);
+  const cpuBefore = cpuMs(pids);
+  const started = performance.now();
+  await work();
+  const wallMs = performance.now() - started;
+  return { cpuMs: cpuMs(pids) - cpuBefore, wallMs };
 }
