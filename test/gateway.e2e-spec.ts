@@ -28,6 +28,14 @@ describe('OCPP gateway', () => {
     open.push(client);
     return client;
   };
+  /** `count` new charge points, each with its charger connected over OCPP 1.6. */
+  const connectedChargers = (count: number) =>
+    Promise.all(
+      Array.from({ length: count }, async () => {
+        const cp = await aChargePoint(api, owner.token);
+        return { cp, client: await connect({ port: gateway.port, identity: cp.id, password: cp.password }) };
+      }),
+    );
   /** The charger of `cp` connected over OCPP 2.0.1. */
   const connect201 = (cp: { id: string; password: string }) =>
     connect({ port: gateway.port, identity: cp.id, password: cp.password, protocol: 'ocpp2.0.1' });
@@ -921,15 +929,7 @@ describe('OCPP gateway', () => {
       await post('/api/v1/id-tags', { value: 'stop-ok' });
       await post('/api/v1/id-tags', { value: 'stop-blocked', status: 'blocked' });
       const tags = ['stop-ok', 'stop-blocked', 'stop-unknown', null, 'STOP-OK'];
-      const chargers = await Promise.all(
-        tags.map(async () => {
-          const cp = await aChargePoint(api, owner.token);
-          return {
-            cp,
-            client: await connect({ port: gateway.port, identity: cp.id, password: cp.password }),
-          };
-        }),
-      );
+      const chargers = await connectedChargers(tags.length);
       const started = await Promise.all(
         chargers.map(
           ({ client }, i) =>
@@ -973,15 +973,7 @@ describe('OCPP gateway', () => {
     it('answers StartTransactions of several chargers arriving together as if one after the other', async () => {
       for (const value of ['together-a', 'together-b', 'together-c'])
         await post('/api/v1/id-tags', { value });
-      const chargers = await Promise.all(
-        [0, 1, 2, 3, 4].map(async () => {
-          const cp = await aChargePoint(api, owner.token);
-          return {
-            cp,
-            client: await connect({ port: gateway.port, identity: cp.id, password: cp.password }),
-          };
-        }),
-      );
+      const chargers = await connectedChargers(5);
       // The last charger lost the stop of its previous transaction: the new one supersedes it.
       const lost = (await chargers[4].client.call('StartTransaction', {
         connectorId: 1,
