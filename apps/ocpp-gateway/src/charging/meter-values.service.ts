@@ -344,10 +344,16 @@ const NO_STOPS = ['{}', '{}', '{}', '{}', '{}'];
 /** Stores sampled values once and derives the session's energy from the billing register. */
 @Injectable()
 export class MeterValuesService {
-  /** MeterValues of many chargers written together: one statement (insert and recompute) per batch. */
+  /**
+   * MeterValues of many chargers written together: one statement (insert and recompute) per batch, one
+   * batch at a time. The statement costs Postgres about half a millisecond whatever its size (executor
+   * start-up, commit); with several batches in flight, the messages that arrive meanwhile are split
+   * between more, smaller statements. One at a time, the next batch holds everything that arrived while
+   * the previous one was written (docs/performance.md).
+   */
   private readonly batcher = new WriteBatcher<MeterWrite>((writes) => this.writeBatch(writes), {
     maxBatch: 1000,
-    maxConcurrent: 4,
+    maxConcurrent: 1,
   });
 
   /** When a batch last held a set already stored. */
