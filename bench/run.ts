@@ -210,9 +210,9 @@ async function countPersisted(databaseUrl: string): Promise<{ messages: number; 
   await db.connect();
   try {
     const { rows } = await db.query(
-      `SELECT count(*) FILTER (WHERE register_context = 'Sample.Periodic')::int AS messages,
-              coalesce(sum(cardinality(array_positions(contexts, 'Sample.Periodic'))), 0)::int AS samples
-       FROM meter_value_sets`,
+      `SELECT count(*) FILTER (WHERE m.register_context = 'Sample.Periodic')::int AS messages,
+              coalesce(sum(cardinality(array_positions(l.contexts, 'Sample.Periodic'))), 0)::int AS samples
+       FROM meter_value_sets m JOIN meter_value_layouts l ON l.digest = m.layout`,
     );
     return rows[0];
   } finally {

@@ -9,12 +9,22 @@
  *   npm run build && node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/session-update.ts [K ...]
  */
 import { Clock } from '@csms/common';
+import { layoutDigest } from '@csms/domain';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
 import { scratchDatabase } from './lib/scratch-database';
 import { formatTable } from './lib/stats';
 
 const MESSAGES = 300;
+/** The layout of the stored readings: one billing-register value each. */
+const REGISTER_FIELDS = {
+  measurands: ['Energy.Active.Import.Register'],
+  phases: [null],
+  locations: [null],
+  contexts: ['Sample.Periodic'],
+  units: ['Wh'],
+};
+const REGISTER_LAYOUT = layoutDigest(REGISTER_FIELDS);
 const MODES = ['extended', 'full recompute'] as const;
 
 async function main(): Promise<void> {
@@ -35,6 +45,11 @@ async function main(): Promise<void> {
       `INSERT INTO charge_points (id, organization_id, name, ocpp_version, registration_status, security_profile)
        VALUES ('cp_bench', 'org_bench', 'Bench', '1.6', 'accepted', 0)`,
     );
+    await db.query(
+      `INSERT INTO meter_value_layouts (digest, measurands, phases, locations, contexts, units)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [REGISTER_LAYOUT, ...Object.values(REGISTER_FIELDS)],
+    );
     const connection = { organizationId: 'org_bench', chargePointId: 'cp_bench' } as ChargerConnection;
     for (const stored of sizes.length ? sizes : [10, 100, 1000]) {
       const t0 = Date.now() - 100_000_000;
@@ -53,15 +68,14 @@ async function main(): Promise<void> {
         );
         await db.query(
           `INSERT INTO meter_value_sets (organization_id, charge_point_id, session_id, evse_number,
-             connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, measurands,
-             phases, locations, contexts, units, values, raw_values)
+             connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, layout,
+             values, raw_values)
            SELECT 'org_bench', 'cp_bench', $1::varchar, 1, 1, to_timestamp(($2::float8 + g * 10000) / 1000),
              now(), md5($1::text || g)::uuid, g * 10,
              CASE WHEN g = 1 AND NOT $4 THEN 'Transaction.End' ELSE 'Sample.Periodic' END,
-             ARRAY['Energy.Active.Import.Register'], ARRAY[NULL], ARRAY[NULL], ARRAY['Sample.Periodic'],
-             ARRAY['Wh'], ARRAY[g * 10]::numeric[], ARRAY[(g * 10)::text]
+             $5::uuid, ARRAY[g * 10]::numeric[], ARRAY[(g * 10)::text]
            FROM generate_series(1, $3::int) AS g`,
-          [id, t0, stored, mode === 'extended'],
+          [id, t0, stored, mode === 'extended', REGISTER_LAYOUT],
         );
         times[mode] = [];
       }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RPCClient } from 'ocpp-rpc';
 import { DataSource } from 'typeorm';
 import { MeterValueSets1795381945667 } from '../libs/domain/src/migrations/1795381945667-meter-value-sets';
+import { MeterValueLayouts1795440000000 } from '../libs/domain/src/migrations/1795440000000-meter-value-layouts';
 import { ConnectionRegistry } from '@csms/queues';
 import { ChargePointStateService } from '../apps/ocpp-gateway/src/charging/charge-point-state.service';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
@@ -429,7 +430,7 @@ describe('OCPP gateway', () => {
       });
       expect(session.id).toMatch(/^sess_/);
       const [{ count }] = await db().query(
-        `SELECT coalesce(sum(cardinality(measurands)), 0)::int AS count FROM meter_value_sets
+        `SELECT coalesce(sum(cardinality(values)), 0)::int AS count FROM meter_value_sets
          WHERE session_id = $1`,
         [session.id],
       );
@@ -652,7 +653,7 @@ describe('OCPP gateway', () => {
         meters.storeAndRecompute(connection, [register(120, 700), register(90, 300)], target),
       ]);
       const [{ count }] = await db().query(
-        `SELECT coalesce(sum(cardinality(measurands)), 0)::int AS count FROM meter_value_sets
+        `SELECT coalesce(sum(cardinality(values)), 0)::int AS count FROM meter_value_sets
          WHERE session_id = $1`,
         [target.sessionId],
       );
@@ -755,8 +756,9 @@ describe('OCPP gateway', () => {
       const periodic = async () =>
         (
           await db().query(
-            `SELECT m.measurands, m.values::float8[] AS values, m.register_wh::float8 AS register
-             FROM meter_value_sets m JOIN charging_sessions s ON s.id = m.session_id
+            `SELECT l.measurands, m.values::float8[] AS values, m.register_wh::float8 AS register
+             FROM meter_value_sets m JOIN meter_value_layouts l ON l.digest = m.layout
+               JOIN charging_sessions s ON s.id = m.session_id
              WHERE s.charge_point_id = $1 AND m.sampled_at = $2`,
             [cp.id, sampledAt],
           )
@@ -773,8 +775,10 @@ describe('OCPP gateway', () => {
       // Back to one row per value, with the dedup keys the gateway stored then (the MD5 of each value's
       // key); forward again, which groups them into a set.
       const migration = new MeterValueSets1795381945667();
+      const layouts = new MeterValueLayouts1795440000000();
       const runner = db().createQueryRunner();
       try {
+        await layouts.down(runner);
         await migration.down(runner);
         for (const v of values) {
           const [, updated] = await runner.query(
@@ -790,6 +794,7 @@ describe('OCPP gateway', () => {
           expect(updated).toBe(1);
         }
         await migration.up(runner);
+        await layouts.up(runner);
       } finally {
         await runner.release();
       }
@@ -1191,7 +1196,7 @@ describe('OCPP gateway', () => {
       );
       expect(events.map((e: { seq_no: number }) => e.seq_no)).toEqual([0, 1, 2]);
       const [{ count }] = await db().query(
-        `SELECT coalesce(sum(cardinality(measurands)), 0)::int AS count FROM meter_value_sets
+        `SELECT coalesce(sum(cardinality(values)), 0)::int AS count FROM meter_value_sets
          WHERE session_id = $1`,
         [body.data[0].id],
       );

@@ -80,13 +80,14 @@ const meterValueView = (m: MeterValueRow): MeterValueView => ({
 
 /**
  * The sampled values of a session in the charger's time order (then in the order it sent them), `take`
- * from `skip`: the values of its sampled-value sets, one row each.
+ * from `skip`: the values of its sampled-value sets, one row each, described by each set's layout.
  */
 const SESSION_METER_VALUES = `
   SELECT m.sampled_at, m.received_at, v.measurand, v.phase, v.location, v.context, v.unit, v.value,
     v.raw_value
   FROM meter_value_sets m
-  CROSS JOIN LATERAL unnest(m.measurands, m.phases, m.locations, m.contexts, m.units, m.values, m.raw_values)
+  JOIN meter_value_layouts l ON l.digest = m.layout
+  CROSS JOIN LATERAL unnest(l.measurands, l.phases, l.locations, l.contexts, l.units, m.values, m.raw_values)
     WITH ORDINALITY AS v(measurand, phase, location, context, unit, value, raw_value, n)
   WHERE m.session_id = $1
   ORDER BY m.sampled_at, m.id, v.n
@@ -164,7 +165,7 @@ export class SessionsService {
     const [rows, [{ total }]]: [MeterValueRow[], Array<{ total: number }>] = await Promise.all([
       this.db.query(SESSION_METER_VALUES, [session.id, take, skip]),
       this.db.query(
-        `SELECT coalesce(sum(cardinality(measurands)), 0)::int AS total FROM meter_value_sets
+        `SELECT coalesce(sum(cardinality(values)), 0)::int AS total FROM meter_value_sets
          WHERE session_id = $1`,
         [session.id],
       ),

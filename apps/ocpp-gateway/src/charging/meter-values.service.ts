@@ -3,13 +3,16 @@ import { hash } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '@csms/common';
 import {
+  layoutDigestOfKey,
   pgArrayLiteral,
   pgColumn,
   pgElement,
+  pgRowArrayLiteral,
   pgRowElement,
   queryPrepared,
   queryPreparedIn,
 } from '@csms/domain';
+import type { MeterLayoutFields } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
 import { WriteBatcher } from './write-batcher';
 import { isBillingEnergy, NormalizedSample } from '../ocpp/ocpp-mapper';
@@ -22,20 +25,65 @@ export interface SampleTarget {
 }
 
 /**
- * Parameters $1..$17 of a batch: six fields of the message, repeated for each of its sets, then eleven
+ * Parameters $1..$13 of a batch: six fields of the message, repeated for each of its sets, then seven
  * of the set.
  */
-const ROW_PARAMETERS = 17;
+const ROW_PARAMETERS = 13;
 
 /**
- * One message's rows (one per sampled-value set) as pieces of the batch's seventeen array parameters:
+ * One message's rows (one per sampled-value set) as pieces of the batch's thirteen array parameters:
  * for each parameter, the elements of this message's rows (`pgElement`), joined by commas. A batch joins
  * the pieces of its messages, so each value is encoded once, as its message arrives, and no column is
- * copied or quoted again per batch.
+ * copied or quoted again per batch. `layouts` holds the layout of each set (its digest and key).
  */
 interface EncodedRows {
   rows: number;
   pieces: string[];
+  layouts: Layout[];
+}
+
+/** A set's layout: its digest (the set's `layout`) and its key (its five arrays as JSON, `layoutKey`). */
+interface Layout {
+  digest: string;
+  key: string;
+}
+
+/** Digests of the layouts seen, by key: a charger sends the same few layouts again and again. */
+const layoutDigests = new Map<string, string>();
+/** Layout keys are bounded by the OCPP schemas' enumerations, not by a small number: past this, start again. */
+const MAX_LAYOUTS_REMEMBERED = 10_000;
+
+function layoutOf(fields: MeterLayoutFields): Layout {
+  const key = JSON.stringify([
+    fields.measurands,
+    fields.phases,
+    fields.locations,
+    fields.contexts,
+    fields.units,
+  ]);
+  let digest = layoutDigests.get(key);
+  if (digest === undefined) {
+    if (layoutDigests.size >= MAX_LAYOUTS_REMEMBERED) layoutDigests.clear();
+    digest = layoutDigestOfKey(key);
+    layoutDigests.set(key, digest);
+  }
+  return { digest, key };
+}
+
+/** Layouts not stored yet: written before (or in the same transaction as) the sets that name them. */
+const INSERT_LAYOUTS = `INSERT INTO meter_value_layouts (digest, measurands, phases, locations, contexts, units)
+  SELECT digest, measurands::text[], phases::text[], locations::text[], contexts::text[], units::text[]
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+    AS l(digest, measurands, phases, locations, contexts, units)
+  ON CONFLICT DO NOTHING`;
+
+/** The parameters of INSERT_LAYOUTS for `layouts` (their five arrays read back from their keys). */
+function layoutParameters(layouts: Layout[]): string[] {
+  const fields = layouts.map((l) => JSON.parse(l.key) as Array<Array<string | null>>);
+  return [
+    pgColumn(layouts, (l) => l.digest),
+    ...[0, 1, 2, 3, 4].map((k) => pgColumn(fields, (f) => pgRowArrayLiteral(f[k]))),
+  ];
 }
 
 /**
@@ -56,7 +104,7 @@ export function setDigest(joinedValueDigests: string): string {
 }
 
 /**
- * $1..$17: the rows of a batch (see EncodedRows), one per set, inserted in the order of the sets. With
+ * $1..$13: the rows of a batch (see EncodedRows), one per set, inserted in the order of the sets. With
  * `skipStored`, a set already stored (a retried message) is skipped; without, it fails the statement
  * (the unique index), which saves Postgres the check before each row's insertion when nothing is stored
  * twice, the usual case.
@@ -64,17 +112,14 @@ export function setDigest(joinedValueDigests: string): string {
 const insertSql = (
   skipStored: boolean,
 ) => `INSERT INTO meter_value_sets (organization_id, charge_point_id, session_id, evse_number,
-    connector_number, received_at, sampled_at, dedup_key, register_wh, register_context, measurands, phases,
-    locations, contexts, units, values, raw_values)
+    connector_number, received_at, sampled_at, dedup_key, register_wh, register_context, layout, values,
+    raw_values)
   SELECT organization_id, charge_point_id, session_id, evse_number, connector_number, received_at,
-    sampled_at, dedup_key, register_wh, register_context, measurands::text[], phases::text[],
-    locations::text[], contexts::text[], units::text[], values::numeric[], raw_values::text[]
+    sampled_at, dedup_key, register_wh, register_context, layout, values::numeric[], raw_values::text[]
   FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::timestamptz[],
-      $7::timestamptz[], $8::uuid[], $9::numeric[], $10::varchar[], $11::text[], $12::text[], $13::text[],
-      $14::text[], $15::text[], $16::text[], $17::text[])
+      $7::timestamptz[], $8::uuid[], $9::numeric[], $10::varchar[], $11::uuid[], $12::text[], $13::text[])
     AS s(organization_id, charge_point_id, session_id, evse_number, connector_number, received_at,
-      sampled_at, dedup_key, register_wh, register_context, measurands, phases, locations, contexts, units,
-      values, raw_values)
+      sampled_at, dedup_key, register_wh, register_context, layout, values, raw_values)
   ${skipStored ? 'ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING' : ''}`;
 
 const INSERT = insertSql(true);
@@ -202,8 +247,8 @@ const insertAndRecomputeSql = (skipStored: boolean) => `WITH ins AS (${insertSql
     WHERE session_id IS NOT NULL AND register_wh IS NOT NULL),
   ext AS (
     SELECT c.id, c.meter_start_wh, c.last_meter_wh FROM charging_sessions c
-    WHERE c.id = ANY($18::varchar[]) AND c.status = 'active' AND c.register_tail_at IS NOT NULL
-      AND c.id <> ALL($19::varchar[])
+    WHERE c.id = ANY($14::varchar[]) AND c.status = 'active' AND c.register_tail_at IS NOT NULL
+      AND c.id <> ALL($15::varchar[])
       AND NOT EXISTS (
         SELECT 1 FROM n WHERE n.session_id = c.id
           AND (n.sampled_at <= c.register_tail_at
@@ -219,15 +264,15 @@ const insertAndRecomputeSql = (skipStored: boolean) => `WITH ins AS (${insertSql
                            ext.last_meter_wh) AS down
       FROM n JOIN ext ON ext.id = n.session_id) AS x
     ORDER BY x.session_id, x.sampled_at DESC, x.id DESC),
-  full_ids AS (SELECT id FROM unnest($18::varchar[]) AS q(id) WHERE id NOT IN (SELECT id FROM ext)),
+  full_ids AS (SELECT id FROM unnest($14::varchar[]) AS q(id) WHERE id NOT IN (SELECT id FROM ext)),
   ${recomputeFrom(
     `${storedRegisterRows('full_ids AS ids')}
      UNION ALL
      SELECT session_id, id, value, sampled_at, context FROM n
      WHERE session_id IN (SELECT id FROM full_ids)`,
     'full_ids AS ids',
-    '$18',
-    ['$19', '$20', '$21', '$22', '$23'],
+    '$14',
+    ['$15', '$16', '$17', '$18', '$19'],
     'e',
   )}`;
 
@@ -238,8 +283,8 @@ const INSERT_NEW_AND_RECOMPUTE = insertAndRecomputeSql(false);
  * The samples of a message as sampled-value sets: the samples of one time form one set (two sets of the
  * same time, one). A set holds a value once per measurand, phase, location and context (the first sent,
  * as a retried value is skipped). Its billing register reading is the first of its values that is one.
- * Answers the eleven set parameters' pieces (see EncodedRows); the values of a set are written as one
- * element each (`pgRowElement`), joined into that set's row literal.
+ * Answers the seven set parameters' pieces (see EncodedRows) and the sets' layouts; the values of a set
+ * are written as one element each (`pgRowElement`), joined into that set's row literal.
  */
 function setsOf(samples: NormalizedSample[], target: SampleTarget): EncodedRows {
   const keyHead = `${target.transactionId ?? ''}|${target.evseNumber ?? ''}|${target.connectorNumber ?? ''}|`;
@@ -251,17 +296,14 @@ function setsOf(samples: NormalizedSample[], target: SampleTarget): EncodedRows 
     else byTime.set(atMs, [s]);
   }
   const pieces: string[] = [];
+  const layouts: Layout[] = [];
   let rows = 0;
   for (const group of byTime.values()) {
     const sampledAt = group[0].sampledAt.toISOString();
     const seen = new Set<string>();
     let digests = '';
     let register: NormalizedSample | undefined;
-    let measurands = '';
-    let phases = '';
-    let locations = '';
-    let contexts = '';
-    let units = '';
+    const layout: MeterLayoutFields = { measurands: [], phases: [], locations: [], contexts: [], units: [] };
     let values = '';
     let rawValues = '';
     for (const v of group) {
@@ -271,34 +313,32 @@ function setsOf(samples: NormalizedSample[], target: SampleTarget): EncodedRows 
       seen.add(key);
       digests += sep + dedupDigest(`${keyHead}${sampledAt}|${key}`);
       if (!register && isBillingEnergy(v)) register = v;
-      measurands += sep + pgRowElement(v.measurand.slice(0, 64));
-      phases += sep + pgRowElement(v.phase);
-      locations += sep + pgRowElement(v.location);
-      contexts += sep + pgRowElement(v.context);
-      units += sep + pgRowElement(v.unit);
+      layout.measurands.push(v.measurand.slice(0, 64));
+      layout.phases.push(v.phase ?? null);
+      layout.locations.push(v.location ?? null);
+      layout.contexts.push(v.context ?? null);
+      layout.units.push(v.unit ?? null);
       values += sep + pgRowElement(v.value);
       rawValues += sep + pgRowElement(v.rawValue);
     }
+    const { digest, key } = layoutOf(layout);
+    layouts.push({ digest, key });
     const row = [
       pgElement(sampledAt),
       pgElement(setDigest(digests)),
       pgElement(register?.value),
       pgElement(register?.context),
-      pgElement(`{${measurands}}`),
-      pgElement(`{${phases}}`),
-      pgElement(`{${locations}}`),
-      pgElement(`{${contexts}}`),
-      pgElement(`{${units}}`),
+      pgElement(digest),
       pgElement(`{${values}}`),
       pgElement(`{${rawValues}}`),
     ];
     for (let k = 0; k < row.length; k++) pieces[k] = rows === 0 ? row[k] : `${pieces[k]},${row[k]}`;
     rows++;
   }
-  return { rows, pieces };
+  return { rows, pieces, layouts };
 }
 
-/** Parameters $1..$17 of the rows of `writes`: each one's pieces joined into an array literal. */
+/** Parameters $1..$13 of the rows of `writes`: each one's pieces joined into an array literal. */
 function parametersOf(writes: MeterWrite[]): string[] {
   const parameters = new Array<string>(ROW_PARAMETERS);
   for (let k = 0; k < ROW_PARAMETERS; k++) {
@@ -359,6 +399,9 @@ export class MeterValuesService {
   /** When a batch last held a set already stored. */
   private storedSeenAtMs = -Infinity;
 
+  /** Digests of the layouts known to be stored (committed): the sets naming them need nothing more. */
+  private readonly storedLayouts = new Set<string>();
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
@@ -401,8 +444,13 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget & { sessionId: string },
   ): Promise<void> {
+    const write = this.writeOf(connection, samples, target);
+    // In the caller's transaction: a layout written here is stored only if it commits, so it is not
+    // remembered as stored (a batch writes it again, which changes nothing if it was).
+    const layouts = this.unstoredLayouts([write]);
+    if (layouts.length > 0) await queryPreparedIn(manager, INSERT_LAYOUTS, layoutParameters(layouts));
     await queryPreparedIn(manager, INSERT_AND_RECOMPUTE, [
-      ...parametersOf([this.writeOf(connection, samples, target)]),
+      ...parametersOf([write]),
       pgArrayLiteral([target.sessionId]),
       ...NO_STOPS,
     ]);
@@ -421,8 +469,8 @@ export class MeterValuesService {
     samples: NormalizedSample[],
     target: SampleTarget,
   ): MeterWrite {
-    const { rows, pieces } = setsOf(samples, target);
-    if (rows === 0) return { sessionId: target.sessionId, rows, pieces };
+    const { rows, pieces, layouts } = setsOf(samples, target);
+    if (rows === 0) return { sessionId: target.sessionId, rows, pieces, layouts };
     const message = [
       connection.organizationId,
       connection.chargePointId,
@@ -435,6 +483,7 @@ export class MeterValuesService {
       sessionId: target.sessionId,
       rows,
       pieces: [...message.map((v) => repeated(pgElement(v), rows)), ...pieces],
+      layouts,
     };
   }
 
@@ -443,6 +492,11 @@ export class MeterValuesService {
    * session they belong to and the completion of the sessions stopped.
    */
   private async writeBatch(writes: MeterWrite[]): Promise<void> {
+    const layouts = this.unstoredLayouts(writes);
+    if (layouts.length > 0) {
+      await queryPrepared(this.db, INSERT_LAYOUTS, layoutParameters(layouts));
+      for (const l of layouts) this.rememberStored(l.digest);
+    }
     const sessions = [...new Set(writes.map((w) => w.sessionId).filter((id): id is string => id !== null))];
     let values = parametersOf(writes);
     let sql: [string, string];
@@ -483,5 +537,19 @@ export class MeterValuesService {
       }
     }
     await queryPrepared(this.db, skippingStored, values);
+  }
+
+  /** The layouts of `writes` not known to be stored, each once. */
+  private unstoredLayouts(writes: MeterWrite[]): Layout[] {
+    const unstored = new Map<string, Layout>();
+    for (const w of writes) {
+      for (const l of w.layouts) if (!this.storedLayouts.has(l.digest)) unstored.set(l.digest, l);
+    }
+    return [...unstored.values()];
+  }
+
+  private rememberStored(digest: string): void {
+    if (this.storedLayouts.size >= MAX_LAYOUTS_REMEMBERED) this.storedLayouts.clear();
+    this.storedLayouts.add(digest);
   }
 }

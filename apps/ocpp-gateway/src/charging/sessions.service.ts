@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock, newId } from '@csms/common';
 import {
   ChargingSession,
+  layoutDigest,
   ReservationTransitions,
   PgArrayElement,
   pgColumn,
@@ -133,6 +134,18 @@ const START16_COLUMNS: Array<[string, string, (v: Start16Values) => PgArrayEleme
 ];
 
 /**
+ * The layout of a StartTransaction's first reading (its meterStart): one billing-register value at
+ * Transaction.Begin, in Wh. Created by the migration MeterValueLayouts, so the statement names it only.
+ */
+const BEGIN_LAYOUT = layoutDigest({
+  measurands: [BILLING_MEASURAND],
+  phases: [null],
+  locations: [null],
+  contexts: ['Transaction.Begin'],
+  units: ['Wh'],
+});
+
+/**
  * StartTransaction (1.6) in one statement, over rows `v` of {@link START16_COLUMNS}: the starts of many
  * chargers together (`batch`, a row per element of the array parameters) or one start inside a
  * transaction. The id tag is read for the authorization (with whether it has a session open elsewhere),
@@ -201,13 +214,12 @@ function start16Sql(batch: boolean): string {
          RETURNING id, ocpp_transaction_id),
        m AS (
          INSERT INTO meter_value_sets (organization_id, charge_point_id, session_id, evse_number,
-           connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, measurands,
-           phases, locations, contexts, units, values, raw_values)
+           connector_number, sampled_at, received_at, dedup_key, register_wh, register_context, layout,
+           values, raw_values)
          SELECT v.organization_id, v.charge_point_id, s.id, v.evse_number, 1, v.started_at, v.received_at,
            md5(md5(s.ocpp_transaction_id::text || '|' || v.evse_number::text || '|1|' || v.sampled_at
                || '|${BILLING_MEASURAND}|||Transaction.Begin'))::uuid,
-           v.meter_start, 'Transaction.Begin', ARRAY['${BILLING_MEASURAND}'], ARRAY[NULL]::text[],
-           ARRAY[NULL]::text[], ARRAY['Transaction.Begin'], ARRAY['Wh'], ARRAY[v.meter_start], ARRAY[v.raw_value]
+           v.meter_start, 'Transaction.Begin', '${BEGIN_LAYOUT}'::uuid, ARRAY[v.meter_start], ARRAY[v.raw_value]
          FROM s JOIN v ON v.id = s.id
          ON CONFLICT (charge_point_id, sampled_at, dedup_key) DO NOTHING)
        SELECT ${batch ? 'NULL::text[]' : '(SELECT array_agg(id) FROM sup)'} AS superseded, tag.id AS tag_id,

@@ -11,6 +11,7 @@ import { IdTag } from './id-tag.entity';
 import { Invitation } from './invitation.entity';
 import { Command } from './command.entity';
 import { Membership } from './membership.entity';
+import { MeterValueLayout } from './meter-value-layout.entity';
 import { MeterValueSet } from './meter-value-set.entity';
 import { OcppMessage } from './ocpp-message.entity';
 import { Organization } from './organization.entity';
@@ -44,6 +45,7 @@ export * from './id-tag.entity';
 export * from './invitation.entity';
 export * from './command.entity';
 export * from './membership.entity';
+export * from './meter-value-layout.entity';
 export * from './meter-value-set.entity';
 export * from './ocpp-message.entity';
 export * from './organization.entity';
@@ -78,6 +80,7 @@ export const ENTITIES = [
   IdTag,
   ChargingSession,
   MeterValueSet,
+  MeterValueLayout,
   TransactionEventRecord,
   ChargePointEvent,
   OcppMessage,

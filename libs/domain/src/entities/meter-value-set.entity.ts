@@ -3,8 +3,9 @@ import { numericTransformer } from './numeric.transformer';
 
 /**
  * One sampled-value set: the values a charger sampled at one time for one EVSE and transaction, stored
- * as one row whose per-value fields are parallel arrays (value `i` is `measurands[i]`, `phases[i]`, ...).
- * Energy values are normalised to Wh in `values`; `rawValues`/`units` keep what the charger sent. The
+ * as one row whose values are an array; what value `i` is (`measurands[i]`, `phases[i]`, ...) is in the
+ * set's layout (MeterValueLayout), stored once per combination. Energy values are normalised to Wh in
+ * `values`; `rawValues` and the layout's units keep what the charger sent. The
  * arrays carry no length or scale modifier, which Postgres would check on every element of every row.
  *
  * `dedupKey` identifies the set: the MD5 (as a uuid) of the comma-joined MD5s of its values' keys (EVSE,
@@ -60,20 +61,9 @@ export class MeterValueSet {
   @Column({ type: 'varchar', length: 32, nullable: true })
   registerContext: string | null;
 
-  @Column({ type: 'text', array: true })
-  measurands: string[];
-
-  @Column({ type: 'text', array: true })
-  phases: Array<string | null>;
-
-  @Column({ type: 'text', array: true })
-  locations: Array<string | null>;
-
-  @Column({ type: 'text', array: true })
-  contexts: Array<string | null>;
-
-  @Column({ type: 'text', array: true })
-  units: Array<string | null>;
+  /** The digest of the set's layout (`meter_value_layouts`): what each of `values` is. */
+  @Column({ type: 'uuid' })
+  layout: string;
 
   /** As text: numeric arrays come back from the driver as strings. */
   @Column({ type: 'numeric', array: true })

@@ -18,6 +18,7 @@ import { SessionRegisterTail1795400000000 } from './1795400000000-session-regist
 import { HotUpdateRoom1795410000000 } from './1795410000000-hot-update-room';
 import { MeterSessionIndex1795420000000 } from './1795420000000-meter-session-index';
 import { MessageLogKey1795430000000 } from './1795430000000-message-log-key';
+import { MeterValueLayouts1795440000000 } from './1795440000000-meter-value-layouts';
 
 /** Every migration, in order. New migrations are appended here (generated with `npm run migration:generate`). */
 export const MIGRATIONS: Function[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: Function[] = [
   HotUpdateRoom1795410000000,
   MeterSessionIndex1795420000000,
   MessageLogKey1795430000000,
+  MeterValueLayouts1795440000000,
 ];
