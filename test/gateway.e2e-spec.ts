@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { MeterValueSets1795381945667 } from '../libs/domain/src/migrations/1795381945667-meter-value-sets';
 import { MeterValueLayouts1795440000000 } from '../libs/domain/src/migrations/1795440000000-meter-value-layouts';
 import { ConnectionRegistry } from '@csms/queues';
+import { layoutDigest } from '@csms/domain';
+import type { MeterLayoutFields } from '@csms/domain';
 import { ChargePointStateService } from '../apps/ocpp-gateway/src/charging/charge-point-state.service';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
@@ -435,6 +437,30 @@ describe('OCPP gateway', () => {
         [session.id],
       );
       expect(count).toBe(5); // begin, 2.5 kWh, power, transactionData 3200, end
+      // Four sets (begin, the periodic one stored once, transactionData, end), each naming its layout by
+      // the digest the gateway computes; a layout is stored once however many sets name it.
+      const layouts: Array<MeterLayoutFields & { digest: string; sets: number }> = await db().query(
+        `SELECT l.digest, l.measurands, l.phases, l.locations, l.contexts, l.units, count(*)::int AS sets
+         FROM meter_value_sets m JOIN meter_value_layouts l ON l.digest = m.layout
+         WHERE m.session_id = $1 GROUP BY l.digest`,
+        [session.id],
+      );
+      expect(layouts.reduce((sets, l) => sets + l.sets, 0)).toBe(4);
+      for (const l of layouts) expect(l.digest.replace(/-/g, '')).toBe(layoutDigest(l));
+      expect(layouts).toContainEqual(
+        expect.objectContaining({
+          measurands: ['Energy.Active.Import.Register', 'Power.Active.Import'],
+          phases: [null, null],
+          contexts: ['Sample.Periodic', null],
+          sets: 1,
+        }),
+      );
+      const [{ copies }] = await db().query(
+        `SELECT count(*)::int AS copies FROM meter_value_layouts
+         WHERE measurands = ARRAY['Energy.Active.Import.Register', 'Power.Active.Import']
+           AND contexts = ARRAY['Sample.Periodic', NULL]`,
+      );
+      expect(copies).toBe(1);
       const samples = await get(`/api/v1/sessions/${session.id}/meter-values`);
       expect(samples.body.total).toBe(5);
       expect(samples.body.data[0]).toMatchObject({ context: 'Transaction.Begin', value: 1000, unit: 'Wh' });
