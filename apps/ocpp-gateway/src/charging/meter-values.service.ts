@@ -4,6 +4,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '@csms/common';
 import {
   layoutDigestOfKey,
+  layoutKey,
   pgArrayLiteral,
   pgColumn,
   pgElement,
@@ -54,13 +55,7 @@ const layoutDigests = new Map<string, string>();
 const MAX_LAYOUTS_REMEMBERED = 10_000;
 
 function layoutOf(fields: MeterLayoutFields): Layout {
-  const key = JSON.stringify([
-    fields.measurands,
-    fields.phases,
-    fields.locations,
-    fields.contexts,
-    fields.units,
-  ]);
+  const key = layoutKey(fields);
   let digest = layoutDigests.get(key);
   if (digest === undefined) {
     if (layoutDigests.size >= MAX_LAYOUTS_REMEMBERED) layoutDigests.clear();
