@@ -1234,6 +1234,114 @@ describe('OCPP gateway', () => {
       ]);
     });
 
+    it('answers the Updated events of several chargers arriving together as if one after the other', async () => {
+      const t0 = Date.now() - 60_000;
+      const chargers = await Promise.all([0, 1, 2, 3, 4].map(() => bootedCharger201()));
+      const update = (tx: string, seqNo: number, at: number, more: object = {}) => ({
+        eventType: 'Updated',
+        timestamp: iso(new Date(at)),
+        triggerReason: 'MeterValuePeriodic',
+        seqNo,
+        transactionInfo: { transactionId: tx },
+        ...more,
+      });
+      // Four transactions started (the last charger's is not: its first event is an Updated one); the
+      // second has seen seqNo 5, the third seqNo 1.
+      await Promise.all(
+        chargers.slice(0, 4).map(({ client }, i) =>
+          client.call('TransactionEvent', {
+            eventType: 'Started',
+            timestamp: iso(new Date(t0)),
+            triggerReason: 'CablePluggedIn',
+            seqNo: 0,
+            transactionInfo: { transactionId: `tx-together-${i}` },
+            ...(i === 0 ? {} : { evse: { id: 1, connectorId: 1 } }),
+          }),
+        ),
+      );
+      await chargers[1].client.call('TransactionEvent', update('tx-together-1', 5, t0 + 5_000));
+      await chargers[2].client.call('TransactionEvent', update('tx-together-2', 1, t0 + 1_000));
+      const energy = (wh: number, at: number) => ({
+        meterValue: [
+          {
+            timestamp: iso(new Date(at)),
+            sampledValue: [
+              { value: wh, measurand: 'Energy.Active.Import.Register', context: 'Sample.Periodic' },
+            ],
+          },
+        ],
+      });
+      const answers = await Promise.all([
+        // The EVSE, unknown until now, comes with a reading.
+        chargers[0].client.call(
+          'TransactionEvent',
+          update('tx-together-0', 1, t0 + 10_000, {
+            evse: { id: 2, connectorId: 1 },
+            ...energy(500, t0 + 10_000),
+          }),
+        ),
+        // Late: an offline event taken before the one already seen.
+        chargers[1].client.call(
+          'TransactionEvent',
+          update('tx-together-1', 3, t0 + 3_000, { offline: true }),
+        ),
+        // Seen before (seqNo 1): nothing changes.
+        chargers[2].client.call('TransactionEvent', update('tx-together-2', 1, t0 + 40_000)),
+        // The charger's clock is ten minutes ahead.
+        chargers[3].client.call('TransactionEvent', update('tx-together-3', 1, Date.now() + 600_000)),
+        // No session yet: created by the event.
+        chargers[4].client.call(
+          'TransactionEvent',
+          update('tx-together-4', 7, t0 + 7_000, { evse: { id: 1 } }),
+        ),
+      ]);
+      expect(answers).toEqual([{}, {}, {}, {}, {}]);
+      const sessions: Array<Record<string, unknown>> = await db().query(
+        `SELECT s.transaction_id, s.evse_number, s.connector_number, s.last_seq_no, s.flags, s.status,
+           s.last_meter_wh::float8 AS last_meter_wh,
+           (SELECT array_agg(e.seq_no ORDER BY e.seq_no) FROM transaction_events e
+            WHERE e.charge_point_id = s.charge_point_id AND e.transaction_id = s.transaction_id) AS events
+         FROM charging_sessions s WHERE s.transaction_id LIKE 'tx-together-%' ORDER BY s.transaction_id`,
+      );
+      expect(sessions).toEqual([
+        {
+          transaction_id: 'tx-together-0',
+          evse_number: 2,
+          connector_number: 1,
+          last_seq_no: 1,
+          flags: [],
+          status: 'active',
+          last_meter_wh: 500,
+          events: [0, 1],
+        },
+        expect.objectContaining({
+          transaction_id: 'tx-together-1',
+          last_seq_no: 5,
+          flags: ['late_offline_events'],
+          events: [0, 3, 5],
+        }),
+        expect.objectContaining({
+          transaction_id: 'tx-together-2',
+          last_seq_no: 1,
+          flags: [],
+          events: [0, 1],
+        }),
+        expect.objectContaining({
+          transaction_id: 'tx-together-3',
+          last_seq_no: 1,
+          flags: ['clock_skew'],
+          events: [0, 1],
+        }),
+        expect.objectContaining({
+          transaction_id: 'tx-together-4',
+          evse_number: 1,
+          last_seq_no: 7,
+          status: 'active',
+          events: [7],
+        }),
+      ]);
+    });
+
     it('creates the session when the first event seen for a transaction is an Updated one', async () => {
       const { cp, client } = await bootedCharger201();
       await client.call('TransactionEvent', {

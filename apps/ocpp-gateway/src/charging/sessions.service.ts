@@ -232,6 +232,121 @@ function start16Sql(batch: boolean): string {
 const START16_SQL = start16Sql(false);
 const START16_BATCH_SQL = start16Sql(true);
 
+/** A periodic 2.0.1 TransactionEvent as the batch statement takes it: {@link UPDATE201_COLUMNS}. */
+interface Update201Values {
+  connection: ChargerConnection;
+  event: TransactionEvent;
+  receivedAt: Date;
+}
+
+/** The columns of the Updated-event statement's rows `v`: name, Postgres type, value. */
+const UPDATE201_COLUMNS: Array<[string, string, (v: Update201Values) => PgArrayElement]> = [
+  ['charge_point_id', 'varchar', (v) => v.connection.chargePointId],
+  ['transaction_id', 'varchar', (v) => v.event.transactionId],
+  ['seq_no', 'int', (v) => v.event.seqNo],
+  ['trigger_reason', 'varchar', (v) => v.event.triggerReason.slice(0, 40)],
+  ['offline', 'boolean', (v) => v.event.offline],
+  ['charger_timestamp', 'timestamptz', (v) => v.event.timestamp],
+  ['received_at', 'timestamptz', (v) => v.receivedAt],
+  ['payload', 'text', (v) => JSON.stringify(v.event.payload)],
+  ['evse_number', 'int', (v) => v.event.evseNumber],
+  ['connector_number', 'int', (v) => v.event.connectorNumber],
+  ['skewed', 'boolean', (v) => !v.event.offline && isClockSkewed(v.event.timestamp, v.receivedAt)],
+];
+
+interface Update201Row {
+  /** The event's session; NULL when it is not stored yet (the event then runs in a transaction). */
+  id: string | null;
+  evse_number: number | null;
+  connector_number: number | null;
+}
+
+/**
+ * The Updated events of many chargers in one statement, in autocommit: for each, its session (locked,
+ * as the transaction of an event locks it), the event stored once per seqNo and, when it is new, the
+ * session's fields as {@link SessionsService.transactionEvent} sets them for an Updated event without
+ * id token, reservation or remote start id. Arrays read through a subquery the planner keeps, as the
+ * 1.6 start batch's. Answers one row per event, in order; an event whose session is not stored yet has
+ * no session id and has changed nothing.
+ */
+const UPDATE201_BATCH_SQL = `WITH v AS (
+    SELECT v.* FROM (SELECT ${UPDATE201_COLUMNS.map(([name, type], i) => `$${i + 1}::${type}[] AS ${name}`).join(', ')}
+        OFFSET 0) AS a,
+      unnest(${UPDATE201_COLUMNS.map(([name]) => `a.${name}`).join(', ')})
+        WITH ORDINALITY AS v(${UPDATE201_COLUMNS.map(([name]) => name).join(', ')}, n)),
+  s AS (
+    SELECT v.n, c.id, c.evse_number, c.connector_number FROM v
+    JOIN charging_sessions c ON c.charge_point_id = v.charge_point_id AND c.transaction_id = v.transaction_id
+    FOR UPDATE OF c),
+  e AS (
+    INSERT INTO transaction_events (charge_point_id, transaction_id, seq_no, session_id, event_type,
+      trigger_reason, offline, charger_timestamp, received_at, payload)
+    SELECT v.charge_point_id, v.transaction_id, v.seq_no, s.id, 'Updated', v.trigger_reason, v.offline,
+      v.charger_timestamp, v.received_at, v.payload::jsonb
+    FROM v JOIN s ON s.n = v.n
+    ON CONFLICT (charge_point_id, transaction_id, seq_no) DO NOTHING
+    RETURNING session_id),
+  u AS (
+    UPDATE charging_sessions c SET
+      started_at = coalesce(c.started_at, v.charger_timestamp),
+      evse_number = coalesce(c.evse_number, v.evse_number),
+      connector_number = coalesce(c.connector_number, v.connector_number),
+      last_seq_no = greatest(coalesce(c.last_seq_no, v.seq_no), v.seq_no),
+      flags = ARRAY(SELECT DISTINCT f FROM unnest(c.flags
+          || CASE WHEN v.skewed THEN ARRAY['clock_skew'] ELSE ARRAY[]::text[] END
+          || CASE WHEN v.seq_no < c.last_seq_no THEN ARRAY['late_offline_events'] ELSE ARRAY[]::text[] END)
+        AS f ORDER BY f),
+      updated_at = now()
+    FROM s JOIN v ON v.n = s.n
+    WHERE c.id = s.id AND c.id IN (SELECT session_id FROM e)
+    RETURNING c.id, c.evse_number, c.connector_number)
+  SELECT s.id, coalesce(u.evse_number, s.evse_number) AS evse_number,
+    coalesce(u.connector_number, s.connector_number) AS connector_number
+  FROM v LEFT JOIN s ON s.n = v.n LEFT JOIN u ON u.id = s.id
+  ORDER BY v.n`;
+
+/**
+ * An Updated event that sets nothing but what a periodic event sets (no id token to authorize, no
+ * reservation, no remote start id): the batch statement's kind.
+ */
+const isPlainUpdate = (event: TransactionEvent) =>
+  event.eventType === 'Updated' &&
+  event.idToken === null &&
+  event.reservationId === null &&
+  event.remoteStartId === null;
+
+/**
+ * Runs `statement` over `items` in rounds: a statement does not see its own writes, so an item sharing a
+ * key (any of `keys(item)`) with one already in the round waits for the next round, as if it had arrived
+ * after it. Answers one result per item, in the order given.
+ */
+async function inRounds<T, R>(
+  items: T[],
+  keys: (item: T) => string[],
+  statement: (round: T[]) => Promise<R[]>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let pending = items.map((item, i) => ({ item, i }));
+  while (pending.length > 0) {
+    const taken = new Set<string>();
+    const now: typeof pending = [];
+    const later: typeof pending = [];
+    for (const entry of pending) {
+      const itemKeys = keys(entry.item);
+      if (itemKeys.some((k) => taken.has(k))) {
+        later.push(entry);
+        continue;
+      }
+      for (const k of itemKeys) taken.add(k);
+      now.push(entry);
+    }
+    const rows = await statement(now.map((entry) => entry.item));
+    now.forEach((entry, k) => (results[entry.i] = rows[k]));
+    pending = later;
+  }
+  return results;
+}
+
 const beginSample = (start: Start16) =>
   energySample(start.meterStartWh, start.timestamp, 'Transaction.Begin');
 
@@ -283,6 +398,15 @@ export class SessionsService {
     maxConcurrent: 2,
   });
 
+  /**
+   * The periodic TransactionEvents (Updated) of 2.0.1 chargers, as the 1.6 starts: one statement in
+   * autocommit for those of many chargers, where each was a transaction of four statements.
+   */
+  private readonly updates = new WriteBatcher<Update201Values, Update201Row>(
+    (updates) => this.updateBatch(updates),
+    { maxBatch: 500, maxConcurrent: 1 },
+  );
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
@@ -316,34 +440,34 @@ export class SessionsService {
    * statement would not see each other. Such a start waits for a later statement, as if it had arrived
    * after the first.
    */
-  private async startBatch(starts: Start16Values[]): Promise<Start16Row[]> {
-    const rows = new Array<Start16Row>(starts.length);
-    let pending = starts.map((values, i) => ({ values, i }));
-    while (pending.length > 0) {
-      const chargers = new Set<string>();
-      const tags = new Set<string>();
-      const now: typeof pending = [];
-      const later: typeof pending = [];
-      for (const item of pending) {
-        const { connection } = item.values;
-        const tag = `${connection.organizationId}\u0000${item.values.tag}`;
-        if (chargers.has(connection.chargePointId) || tags.has(tag)) {
-          later.push(item);
-          continue;
-        }
-        chargers.add(connection.chargePointId);
-        tags.add(tag);
-        now.push(item);
-      }
-      const result = await queryPrepared<Start16Row>(
-        this.db,
-        START16_BATCH_SQL,
-        START16_COLUMNS.map(([, , value]) => pgColumn(now, (item) => value(item.values))),
-      );
-      now.forEach((item, k) => (rows[item.i] = result[k]));
-      pending = later;
-    }
-    return rows;
+  private startBatch(starts: Start16Values[]): Promise<Start16Row[]> {
+    return inRounds(
+      starts,
+      (v) => [
+        `cp\u0000${v.connection.chargePointId}`,
+        `tag\u0000${v.connection.organizationId}\u0000${v.tag}`,
+      ],
+      (round) =>
+        queryPrepared<Start16Row>(
+          this.db,
+          START16_BATCH_SQL,
+          START16_COLUMNS.map(([, , value]) => pgColumn(round, value)),
+        ),
+    );
+  }
+
+  /** The batch statement for Updated events, a row each in their order: one event per charger each. */
+  private updateBatch(updates: Update201Values[]): Promise<Update201Row[]> {
+    return inRounds(
+      updates,
+      (v) => [v.connection.chargePointId],
+      (round) =>
+        queryPrepared<Update201Row>(
+          this.db,
+          UPDATE201_BATCH_SQL,
+          UPDATE201_COLUMNS.map(([, , value]) => pgColumn(round, value)),
+        ),
+    );
   }
 
   private async start16In(
@@ -559,7 +683,9 @@ export class SessionsService {
    * A 2.0.1 TransactionEvent: the session is keyed on (charge point, transactionId) and created by
    * whichever event arrives first; an event already seen (same seqNo) changes nothing.
    *
-   * The session and the event are written in one transaction. The readings of an Ended event are stored
+   * The session and the event are written in one transaction; a periodic Updated event of a stored
+   * session (no id token, reservation or remote start id: `isPlainUpdate`) in one statement with those
+   * of other chargers instead, as atomic. The readings of an Ended event are stored
    * in it too, so the session is never seen completed without its final readings. Those of a Started or
    * Updated event (the periodic meter values of a 2.0.1 charger) are stored after it commits, batched
    * with the MeterValues of other chargers, before the answer: they are stored whether or not the event
@@ -571,6 +697,20 @@ export class SessionsService {
     event: TransactionEvent,
   ): Promise<{ sessionId: string; authorization: Authorization | null }> {
     const receivedAt = this.clock.now();
+    if (isPlainUpdate(event)) {
+      const row = await this.updates.add({ connection, event, receivedAt });
+      if (row.id !== null) {
+        if (event.samples.length > 0) {
+          await this.meters.storeAndRecompute(connection, event.samples, {
+            sessionId: row.id,
+            transactionId: event.transactionId,
+            evseNumber: row.evse_number,
+            connectorNumber: row.connector_number,
+          });
+        }
+        return { sessionId: row.id, authorization: null };
+      }
+    }
     const { chargePointId, organizationId } = connection;
     const ended = event.eventType === 'Ended';
     const written = await this.db.transaction(async (manager) => {
