@@ -134,6 +134,21 @@ const START16_COLUMNS: Array<[string, string, (v: Start16Values) => PgArrayEleme
 ];
 
 /**
+ * The rows of a batch statement, `v`: one per element of its array parameters, one parameter per column
+ * (name, Postgres type), in order, numbered `n`. The arrays are read through a subquery the planner
+ * keeps (OFFSET 0): it then estimates the rows of unnest the same whatever the arrays hold, so its plan
+ * for a call costs what the generic plan costs, and the prepared statement settles on the generic plan
+ * after its first five. With the arrays in sight, each small batch looks cheaper planned for itself, and
+ * every call was planned again (a few ms, more than the batch's own work).
+ */
+function batchRows(columns: Array<[string, string, unknown]>): string {
+  return `SELECT v.* FROM (SELECT ${columns.map(([name, type], i) => `$${i + 1}::${type}[] AS ${name}`).join(', ')}
+        OFFSET 0) AS a,
+      unnest(${columns.map(([name]) => `a.${name}`).join(', ')})
+        WITH ORDINALITY AS v(${columns.map(([name]) => name).join(', ')}, n)`;
+}
+
+/**
  * The layout of a StartTransaction's first reading (its meterStart): one billing-register value at
  * Transaction.Begin, in Wh. Created by the migration MeterValueLayouts, so the statement names it only.
  */
@@ -167,16 +182,8 @@ const BEGIN_LAYOUT = layoutDigest({
  *   open reservation, so that a start without one costs no reservation update.
  */
 function start16Sql(batch: boolean): string {
-  // The batch's arrays are read through a subquery the planner keeps (OFFSET 0): it then estimates the
-  // rows of unnest the same whatever the arrays hold, so its plan for this call costs what the generic
-  // plan costs, and the prepared statement settles on the generic plan after its first five. With the
-  // arrays in sight, each small batch looks cheaper planned for itself, and every call was planned
-  // again (a few ms, more than the batch's own work).
   const rows = batch
-    ? `SELECT v.* FROM (SELECT ${START16_COLUMNS.map(([name, type], i) => `$${i + 1}::${type}[] AS ${name}`).join(', ')}
-           OFFSET 0) AS a,
-         unnest(${START16_COLUMNS.map(([name]) => `a.${name}`).join(', ')})
-           WITH ORDINALITY AS v(${START16_COLUMNS.map(([name]) => name).join(', ')}, n)`
+    ? batchRows(START16_COLUMNS)
     : `SELECT ${START16_COLUMNS.map(([name, type], i) => `$${i + 1}::${type} AS ${name}`).join(', ')}, 1 AS n`;
   const openBefore = `c.charge_point_id = v.charge_point_id AND c.evse_number = v.evse_number
            AND c.status = 'active' AND c.started_at < v.started_at`;
@@ -265,15 +272,10 @@ interface Update201Row {
  * The Updated events of many chargers in one statement, in autocommit: for each, its session (locked,
  * as the transaction of an event locks it), the event stored once per seqNo and, when it is new, the
  * session's fields as {@link SessionsService.transactionEvent} sets them for an Updated event without
- * id token, reservation or remote start id. Arrays read through a subquery the planner keeps, as the
- * 1.6 start batch's. Answers one row per event, in order; an event whose session is not stored yet has
+ * id token, reservation or remote start id. Answers one row per event, in order; an event whose session is not stored yet has
  * no session id and has changed nothing.
  */
-const UPDATE201_BATCH_SQL = `WITH v AS (
-    SELECT v.* FROM (SELECT ${UPDATE201_COLUMNS.map(([name, type], i) => `$${i + 1}::${type}[] AS ${name}`).join(', ')}
-        OFFSET 0) AS a,
-      unnest(${UPDATE201_COLUMNS.map(([name]) => `a.${name}`).join(', ')})
-        WITH ORDINALITY AS v(${UPDATE201_COLUMNS.map(([name]) => name).join(', ')}, n)),
+const UPDATE201_BATCH_SQL = `WITH v AS (${batchRows(UPDATE201_COLUMNS)}),
   s AS (
     SELECT v.n, c.id, c.evse_number, c.connector_number FROM v
     JOIN charging_sessions c ON c.charge_point_id = v.charge_point_id AND c.transaction_id = v.transaction_id
