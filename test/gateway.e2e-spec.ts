@@ -1106,6 +1106,12 @@ describe('OCPP gateway', () => {
       return { cp, client };
     }
 
+    /** A 2.0.1 meterValue entry: one billing-register reading in Wh. */
+    const registerReading = (wh: number, context: string, when: Date) => ({
+      timestamp: iso(when),
+      sampledValue: [{ value: wh, measurand: 'Energy.Active.Import.Register', context }],
+    });
+
     it('refuses anything but BootNotification with SecurityError until the charger is accepted', async () => {
       const cp = await aChargePoint(api, owner.token, { registration_status: 'pending' });
       const client = await connect201(cp);
@@ -1261,23 +1267,13 @@ describe('OCPP gateway', () => {
       );
       await chargers[1].client.call('TransactionEvent', update('tx-together-1', 5, t0 + 5_000));
       await chargers[2].client.call('TransactionEvent', update('tx-together-2', 1, t0 + 1_000));
-      const energy = (wh: number, at: number) => ({
-        meterValue: [
-          {
-            timestamp: iso(new Date(at)),
-            sampledValue: [
-              { value: wh, measurand: 'Energy.Active.Import.Register', context: 'Sample.Periodic' },
-            ],
-          },
-        ],
-      });
       const answers = await Promise.all([
         // The EVSE, unknown until now, comes with a reading.
         chargers[0].client.call(
           'TransactionEvent',
           update('tx-together-0', 1, t0 + 10_000, {
             evse: { id: 2, connectorId: 1 },
-            ...energy(500, t0 + 10_000),
+            meterValue: [registerReading(500, 'Sample.Periodic', new Date(t0 + 10_000))],
           }),
         ),
         // Late: an offline event taken before the one already seen.
@@ -1361,10 +1357,6 @@ describe('OCPP gateway', () => {
     it('stores the readings of an Updated event sent again even when the event itself was stored', async () => {
       const { cp, client } = await bootedCharger201();
       const at = new Date();
-      const reading = (wh: number, context: string, when: Date) => ({
-        timestamp: iso(when),
-        sampledValue: [{ value: wh, measurand: 'Energy.Active.Import.Register', context }],
-      });
       await client.call('TransactionEvent', {
         eventType: 'Started',
         timestamp: iso(new Date(at.getTime() - 60_000)),
@@ -1372,7 +1364,7 @@ describe('OCPP gateway', () => {
         seqNo: 0,
         transactionInfo: { transactionId: 'tx-resent' },
         evse: { id: 1, connectorId: 1 },
-        meterValue: [reading(1000, 'Transaction.Begin', new Date(at.getTime() - 60_000))],
+        meterValue: [registerReading(1000, 'Transaction.Begin', new Date(at.getTime() - 60_000))],
       });
       const updated = {
         eventType: 'Updated',
@@ -1380,7 +1372,7 @@ describe('OCPP gateway', () => {
         triggerReason: 'MeterValuePeriodic',
         seqNo: 1,
         transactionInfo: { transactionId: 'tx-resent' },
-        meterValue: [reading(1800, 'Sample.Periodic', at)],
+        meterValue: [registerReading(1800, 'Sample.Periodic', at)],
       };
       await client.call('TransactionEvent', updated);
       const energy = async () =>
