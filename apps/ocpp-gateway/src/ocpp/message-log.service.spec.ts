@@ -1,4 +1,6 @@
-import { readHead, redactFrame } from './message-log.service';
+import type { DataSource } from 'typeorm';
+import { AppConfig, Clock } from '@csms/common';
+import { MESSAGE_LOG_FLUSH_BATCH, MessageLogService, readHead, redactFrame } from './message-log.service';
 
 describe('message log redaction', () => {
   it('hides a password pushed with 1.6 ChangeConfiguration AuthorizationKey', () => {
@@ -65,5 +67,53 @@ describe('frame heads', () => {
     expect(readHead('{"not":"a frame"}')).toBeNull();
     expect(readHead('[5,"m1","X",{}]')).toBeNull();
     expect(readHead('')).toBeNull();
+  });
+});
+
+describe('message log writes', () => {
+  /** A log whose inserts are recorded (rows per insert) and held until released. */
+  function heldLog() {
+    const inserts: number[] = [];
+    const releases: Array<() => void> = [];
+    const master = {
+      query: ({ values }: { values: unknown[] }) => {
+        inserts.push((values[0] as string).split(',').length);
+        return new Promise((resolve) => releases.push(() => resolve({ rows: [] })));
+      },
+    };
+    const config = { log: { level: 'info' }, gateway: { nodeId: 'node-1' } } as AppConfig;
+    const log = new MessageLogService({ driver: { master } } as unknown as DataSource, new Clock(), config);
+    const record = (n: number) => {
+      for (let i = 0; i < n; i++) log.record('CP-1', 'in', `[2,"m${i}","Heartbeat",{}]`, new Map());
+    };
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    return { inserts, releases, log, record, settle };
+  }
+
+  it('writes a full buffer at once and gathers what comes during a write into one more', async () => {
+    const { inserts, releases, log, record, settle } = heldLog();
+    record(MESSAGE_LOG_FLUSH_BATCH);
+    await settle();
+    expect(inserts).toEqual([MESSAGE_LOG_FLUSH_BATCH]);
+
+    // While the first insert is held, frames keep coming, well past another full buffer.
+    record(MESSAGE_LOG_FLUSH_BATCH + 100);
+    await settle();
+    releases[0]();
+    await settle();
+    expect(inserts).toEqual([MESSAGE_LOG_FLUSH_BATCH, MESSAGE_LOG_FLUSH_BATCH + 100]);
+
+    // A few more during the second insert wait for the next flush rather than going one by one.
+    record(3);
+    releases[1]();
+    await settle();
+    record(2);
+    await settle();
+    expect(inserts).toHaveLength(2);
+    const flushed = log.flush();
+    await settle();
+    expect(inserts).toEqual([MESSAGE_LOG_FLUSH_BATCH, MESSAGE_LOG_FLUSH_BATCH + 100, 5]);
+    releases[2]();
+    await flushed;
   });
 });

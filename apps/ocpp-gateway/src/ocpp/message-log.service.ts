@@ -13,7 +13,8 @@ import type { OcppMessage } from '@csms/domain';
 /** Frames kept per charger in `ocpp_messages`; older ones are pruned. */
 export const MESSAGE_LOG_LIMIT = 500;
 const FLUSH_INTERVAL_MS = 200;
-const FLUSH_BATCH = 500;
+/** Frames buffered that start a write without waiting for the interval. */
+export const MESSAGE_LOG_FLUSH_BATCH = 500;
 const PRUNE_EVERY = 50;
 
 type Direction = 'in' | 'out';
@@ -81,6 +82,8 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
   private readonly sincePrune = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** The flush queued behind the one being written, not started yet. */
+  private waiting?: Promise<void>;
   /** Per-frame log lines at debug (head) and trace (whole frame): skipped unless LOG_LEVEL asks for them. */
   private readonly logsHeads: boolean;
   private readonly logsFrames: boolean;
@@ -135,7 +138,7 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
       gatewayNode: this.config.gateway.nodeId,
       createdAt: this.clock.now(),
     });
-    if (this.buffer.length >= FLUSH_BATCH) void this.flush();
+    if (this.buffer.length >= MESSAGE_LOG_FLUSH_BATCH) void this.flush();
   }
 
   private parse(raw: string, actions: Map<string, string>): Parsed {
@@ -181,10 +184,22 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
     return { messageType, messageId, action: action?.slice(0, 64) ?? null, frame };
   }
 
-  /** Writes buffered frames (tests call it to read the log at once). */
+  /**
+   * Writes buffered frames (tests call it to read the log at once). One write at a time, and at most one
+   * more waiting behind it: that one takes everything buffered when it starts, so the calls made in the
+   * meantime need no write of their own (each would write the few frames that came after the previous).
+   */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write()).catch(() => undefined);
-    return this.flushing;
+    if (this.waiting) return this.waiting;
+    const next = this.flushing
+      .then(() => {
+        this.waiting = undefined;
+        return this.write();
+      })
+      .catch(() => undefined);
+    this.waiting = next;
+    this.flushing = next;
+    return next;
   }
 
   private async write(): Promise<void> {
