@@ -14,6 +14,7 @@ import type { ChargerConnection } from '../ocpp/connections.service';
 import { BILLING_MEASURAND, NormalizedSample, isClockSkewed, normalizeIdTag } from '../ocpp/ocpp-mapper';
 import { Authorization, AuthorizationService } from './authorization.service';
 import { MeterValuesService } from './meter-values.service';
+import { batchRows } from './batch-rows';
 import { WriteBatcher } from './write-batcher';
 
 export interface Start16 {
@@ -86,8 +87,12 @@ interface StopReadRow {
  */
 const STOP_READ_SQL = `SELECT s.id, s.evse_number, s.connector_number, t.id AS tag_id, t.status AS tag_status,
      t.expires_at AS tag_expires_at
-   FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[]) WITH ORDINALITY
-     AS v(charge_point_id, transaction_id, organization_id, tag, n)
+   FROM (${batchRows([
+     ['charge_point_id', 'varchar'],
+     ['transaction_id', 'varchar'],
+     ['organization_id', 'varchar'],
+     ['tag', 'varchar'],
+   ])}) AS v
    LEFT JOIN charging_sessions s ON s.charge_point_id = v.charge_point_id AND s.transaction_id = v.transaction_id
    LEFT JOIN id_tags t ON t.organization_id = v.organization_id AND t.value_normalized = v.tag
    ORDER BY v.n`;
@@ -132,21 +137,6 @@ const START16_COLUMNS: Array<[string, string, (v: Start16Values) => PgArrayEleme
   ['raw_value', 'text', (v) => v.begin.rawValue],
   ['sampled_at', 'text', (v) => v.begin.sampledAt.toISOString()],
 ];
-
-/**
- * The rows of a batch statement, `v`: one per element of its array parameters, one parameter per column
- * (name, Postgres type), in order, numbered `n`. The arrays are read through a subquery the planner
- * keeps (OFFSET 0): it then estimates the rows of unnest the same whatever the arrays hold, so its plan
- * for a call costs what the generic plan costs, and the prepared statement settles on the generic plan
- * after its first five. With the arrays in sight, each small batch looks cheaper planned for itself, and
- * every call was planned again (a few ms, more than the batch's own work).
- */
-function batchRows(columns: Array<[string, string, unknown]>): string {
-  return `SELECT v.* FROM (SELECT ${columns.map(([name, type], i) => `$${i + 1}::${type}[] AS ${name}`).join(', ')}
-        OFFSET 0) AS a,
-      unnest(${columns.map(([name]) => `a.${name}`).join(', ')})
-        WITH ORDINALITY AS v(${columns.map(([name]) => name).join(', ')}, n)`;
-}
 
 /**
  * The layout of a StartTransaction's first reading (its meterStart): one billing-register value at

@@ -1,0 +1,18 @@
+/**
+ * The rows of a batch statement: one per element of its array parameters, one parameter per column
+ * (name, Postgres type), numbered from `first`, in order, plus the element's position `n`. Used as
+ * `FROM (${batchRows(...)}) AS v`. The arrays are read through a subquery the planner keeps (OFFSET 0):
+ * it then estimates the rows of unnest the same whatever the arrays hold, so its plan for a call costs
+ * what the generic plan costs, and the prepared statement settles on the generic plan after its first
+ * five. With the arrays in sight, each small batch looks cheaper planned for itself, and every call was
+ * planned again (more than the batch's own work).
+ */
+export function batchRows(
+  columns: ReadonlyArray<readonly [string, string, ...unknown[]]>,
+  first = 1,
+): string {
+  return `SELECT v.* FROM (SELECT ${columns.map(([name, type], i) => `$${first + i}::${type}[] AS ${name}`).join(', ')}
+        OFFSET 0) AS a,
+      unnest(${columns.map(([name]) => `a.${name}`).join(', ')})
+        WITH ORDINALITY AS v(${columns.map(([name]) => name).join(', ')}, n)`;
+}
