@@ -9,19 +9,30 @@ export interface WriteBatcherOptions {
   maxBatch: number;
   /** Batches written at the same time (each takes a pool connection). */
   maxConcurrent: number;
+  /**
+   * Least time between the starts of two batches, in ms (default 0). A write that comes after a quiet
+   * spell goes at once; under load the writes gather for up to this long, so that each statement holds
+   * more of them (a statement's fixed cost is paid once for all).
+   */
+  minIntervalMs?: number;
 }
 
 /**
  * Groups writes of many chargers into one statement. `add` resolves only once the batch holding the
  * item has committed, so a CALLRESULT sent after it still follows the commit that it acknowledges.
- * There is no timer: items queue up while earlier batches are being written, so batches grow with the
- * load and a lone write waits for nobody. A batch that fails is retried item by item, so one bad item
+ * Items queue up while earlier batches are being written, so batches grow with the load and a lone
+ * write waits for nobody; with `minIntervalMs`, a batch that follows another closely also waits for the
+ * rest of that interval, or until it is full. A batch that fails is retried item by item, so one bad item
  * fails only its own message.
  */
 export class WriteBatcher<T, R = void> {
   private queue: Array<Waiting<T, R>> = [];
   private running = 0;
   private scheduled = false;
+  /** The pending wait for the interval's end, if any. */
+  private timer?: NodeJS.Timeout;
+  /** When the last batch started (performance.now()). */
+  private lastStartMs = -Infinity;
   private idle: Array<() => void> = [];
 
   constructor(
@@ -33,6 +44,12 @@ export class WriteBatcher<T, R = void> {
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
+      if (this.timer && this.queue.length >= this.options.maxBatch) {
+        // A full batch need not wait for the interval's end.
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.scheduled = false;
+      }
       this.schedule();
     });
   }
@@ -46,17 +63,22 @@ export class WriteBatcher<T, R = void> {
   private schedule(): void {
     if (this.scheduled || this.running >= this.options.maxConcurrent) return;
     this.scheduled = true;
-    // Let the messages already read from the sockets join this batch.
-    setImmediate(() => {
+    const go = () => {
+      this.timer = undefined;
       this.scheduled = false;
       this.drain();
-    });
+    };
+    const wait = this.lastStartMs + (this.options.minIntervalMs ?? 0) - performance.now();
+    if (wait >= 1 && this.queue.length < this.options.maxBatch) this.timer = setTimeout(go, wait);
+    // Let the messages already read from the sockets join this batch.
+    else setImmediate(go);
   }
 
   private drain(): void {
     while (this.queue.length > 0 && this.running < this.options.maxConcurrent) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.running++;
+      this.lastStartMs = performance.now();
       void this.run(batch).finally(() => {
         this.running--;
         if (this.queue.length > 0) this.schedule();
