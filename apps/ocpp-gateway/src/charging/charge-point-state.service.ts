@@ -3,9 +3,19 @@ import { DataSource } from 'typeorm';
 import { Clock, newId } from '@csms/common';
 import { RegistrationStatus, ReservationTransitions, pgColumn, queryPrepared } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
+import { batchRows } from './batch-rows';
 import { WriteBatcher } from './write-batcher';
 
 const LAST_SEEN_WRITE_MS = 60_000;
+/** Least time between two writes of `last_seen_at` (a Heartbeat waits for its own). */
+const LAST_SEEN_BATCH_INTERVAL_MS = 100;
+
+const LAST_SEEN_SQL = `UPDATE charge_points c SET last_seen_at = v.at
+  FROM (${batchRows([
+    ['id', 'varchar'],
+    ['at', 'timestamptz'],
+  ])}) AS v
+  WHERE c.id = v.id AND (c.last_seen_at IS NULL OR c.last_seen_at < v.at)`;
 
 export interface BootInfo {
   vendor: string;
@@ -34,6 +44,25 @@ interface ConnectorStatusWrite {
   receivedAt: Date;
 }
 
+/** The columns of a connector status report, in the order of reportColumns. */
+const REPORT_COLUMNS = [
+  ['org', 'varchar'],
+  ['cp', 'varchar'],
+  ['evse', 'int'],
+  ['conn', 'int'],
+  ['status', 'varchar'],
+  ['error_code', 'varchar'],
+  ['info', 'varchar'],
+  ['vendor_error_code', 'varchar'],
+  ['at', 'timestamptz'],
+] as const;
+
+/** The history's rows ($1–$10): every report once, with when it was received. */
+const HISTORY_ROWS = batchRows([...REPORT_COLUMNS, ['received_at', 'timestamptz']]);
+
+/** The connectors' rows ($11–$21): the id an EVSE and a connector get if new, and the latest report. */
+const CONNECTOR_ROWS = batchRows([['evse_id', 'varchar'], ['conn_id', 'varchar'], ...REPORT_COLUMNS], 11);
+
 /** One report of each (charge point, EVSE, connector, status, charger timestamp): the history holds it once. */
 const historyKey = (w: ConnectorStatusWrite) =>
   `${w.chargePointId}|${w.report.evseNumber}|${w.report.connectorNumber}|${w.report.status}|${w.report.timestamp.getTime()}`;
@@ -43,17 +72,19 @@ const historyKey = (w: ConnectorStatusWrite) =>
 export class ChargePointStateService {
   private readonly logger = new Logger('ChargePointState');
 
-  /** `last_seen_at` of many chargers in one UPDATE. */
+  /**
+   * `last_seen_at` of many chargers in one UPDATE, prepared. Most are written behind a message already
+   * answered, so the batches start at most every {@link LAST_SEEN_BATCH_INTERVAL_MS}: a few statements a
+   * second, each for all the chargers due, rather than one for every few.
+   */
   private readonly lastSeen = new WriteBatcher<{ id: string; at: Date }>(
     async (items) => {
-      await this.db.query(
-        `UPDATE charge_points c SET last_seen_at = v.at
-         FROM unnest($1::varchar[], $2::timestamptz[]) AS v(id, at)
-         WHERE c.id = v.id AND (c.last_seen_at IS NULL OR c.last_seen_at < v.at)`,
-        [pgColumn(items, (i) => i.id), pgColumn(items, (i) => i.at)],
-      );
+      await queryPrepared(this.db, LAST_SEEN_SQL, [
+        pgColumn(items, (i) => i.id),
+        pgColumn(items, (i) => i.at),
+      ]);
     },
-    { maxBatch: 1000, maxConcurrent: 1 },
+    { maxBatch: 1000, maxConcurrent: 1, minIntervalMs: LAST_SEEN_BATCH_INTERVAL_MS },
   );
 
   /** BootNotifications of many chargers stored by one UPDATE, which answers each one's registration status. */
@@ -175,7 +206,8 @@ export class ChargePointStateService {
     const connectors = [...latest.values()];
     const col = pgColumn<ConnectorStatusWrite>;
     // Organization, charge point, EVSE, connector, status, error code, info, vendor code, time: the columns
-    // of a report, for the history ($1–$9) and for the connectors and their EVSEs ($13–$21).
+    // of a report, for the history ($1–$9) and for the connectors and their EVSEs ($13–$21): see
+    // HISTORY_ROWS and CONNECTOR_ROWS.
     const reportColumns = (rows: ConnectorStatusWrite[]) => [
       col(rows, (w) => w.organizationId),
       col(rows, (w) => w.chargePointId),
@@ -188,22 +220,21 @@ export class ChargePointStateService {
       col(rows, (w) => w.report.timestamp.toISOString()),
     ];
     // Prepared: under load a batch holds a few reports, and planning the statement each time cost more than
-    // running it. Its plan is lookups by key (the unique indexes, the history's index by charge point).
+    // running it. Its plan is lookups by key (the unique indexes, the history's index by charge point); the
+    // rows are read through batchRows, so that the generic plan is kept.
     await queryPrepared(
       this.db,
-      `WITH e AS (
+      `WITH k AS (${CONNECTOR_ROWS}),
+       e AS (
          INSERT INTO evses (id, organization_id, charge_point_id, evse_number, source)
-         SELECT e.id, e.org, e.cp, e.evse, 'status_notification'
-         FROM unnest($11::varchar[], $13::varchar[], $14::varchar[], $15::int[]) AS e(id, org, cp, evse)
+         SELECT k.evse_id, k.org, k.cp, k.evse, 'status_notification' FROM k
          ON CONFLICT (charge_point_id, evse_number) DO NOTHING),
        c AS (
          INSERT INTO connectors (id, organization_id, charge_point_id, evse_number, connector_number, source,
            status, error_code, info, vendor_error_code, status_at)
-         SELECT c.id, c.org, c.cp, c.evse, c.conn, 'status_notification', c.status, c.error_code, c.info,
-           c.vendor_error_code, c.at
-         FROM unnest($12::varchar[], $13::varchar[], $14::varchar[], $15::int[], $16::int[], $17::varchar[],
-           $18::varchar[], $19::varchar[], $20::varchar[], $21::timestamptz[])
-           AS c(id, org, cp, evse, conn, status, error_code, info, vendor_error_code, at)
+         SELECT k.conn_id, k.org, k.cp, k.evse, k.conn, 'status_notification', k.status, k.error_code, k.info,
+           k.vendor_error_code, k.at
+         FROM k
          ON CONFLICT (charge_point_id, evse_number, connector_number) DO UPDATE SET
            status = EXCLUDED.status, error_code = EXCLUDED.error_code, info = EXCLUDED.info,
            vendor_error_code = EXCLUDED.vendor_error_code, status_at = EXCLUDED.status_at, updated_at = now()
@@ -211,9 +242,7 @@ export class ChargePointStateService {
        INSERT INTO status_history (organization_id, charge_point_id, evse_number, connector_number,
          status, error_code, info, vendor_error_code, charger_timestamp, received_at)
        SELECT v.org, v.cp, v.evse, v.conn, v.status, v.error_code, v.info, v.vendor_error_code, v.at, v.received_at
-       FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::int[], $5::varchar[], $6::varchar[],
-         $7::varchar[], $8::varchar[], $9::timestamptz[], $10::timestamptz[])
-         AS v(org, cp, evse, conn, status, error_code, info, vendor_error_code, at, received_at)
+       FROM (${HISTORY_ROWS}) AS v
        WHERE NOT EXISTS (
          SELECT 1 FROM status_history h
          WHERE h.charge_point_id = v.cp AND h.charger_timestamp = v.at AND h.status = v.status
