@@ -3,18 +3,20 @@ import { DataSource } from 'typeorm';
 import { Clock, newId } from '@csms/common';
 import { RegistrationStatus, ReservationTransitions, pgColumn, queryPrepared } from '@csms/domain';
 import type { ChargerConnection } from '../ocpp/connections.service';
-import { batchRows } from './batch-rows';
+import { BatchColumn, batchRows, batchValues } from './batch-rows';
 import { WriteBatcher } from './write-batcher';
 
 const LAST_SEEN_WRITE_MS = 60_000;
 /** Least time between two writes of `last_seen_at` (a Heartbeat waits for its own). */
 const LAST_SEEN_BATCH_INTERVAL_MS = 100;
 
+const LAST_SEEN_COLUMNS: Array<BatchColumn<{ id: string; at: Date }>> = [
+  ['id', 'varchar', (i) => i.id],
+  ['at', 'timestamptz', (i) => i.at],
+];
+
 const LAST_SEEN_SQL = `UPDATE charge_points c SET last_seen_at = v.at
-  FROM (${batchRows([
-    ['id', 'varchar'],
-    ['at', 'timestamptz'],
-  ])}) AS v
+  FROM (${batchRows(LAST_SEEN_COLUMNS)}) AS v
   WHERE c.id = v.id AND (c.last_seen_at IS NULL OR c.last_seen_at < v.at)`;
 
 export interface BootInfo {
@@ -44,24 +46,31 @@ interface ConnectorStatusWrite {
   receivedAt: Date;
 }
 
-/** The columns of a connector status report, in the order of reportColumns. */
-const REPORT_COLUMNS = [
-  ['org', 'varchar'],
-  ['cp', 'varchar'],
-  ['evse', 'int'],
-  ['conn', 'int'],
-  ['status', 'varchar'],
-  ['error_code', 'varchar'],
-  ['info', 'varchar'],
-  ['vendor_error_code', 'varchar'],
-  ['at', 'timestamptz'],
-] as const;
+/** The columns of a connector status report. */
+const REPORT_COLUMNS: Array<BatchColumn<ConnectorStatusWrite>> = [
+  ['org', 'varchar', (w) => w.organizationId],
+  ['cp', 'varchar', (w) => w.chargePointId],
+  ['evse', 'int', (w) => w.report.evseNumber],
+  ['conn', 'int', (w) => w.report.connectorNumber],
+  ['status', 'varchar', (w) => w.report.status],
+  ['error_code', 'varchar', (w) => cut(w.report.errorCode, 50)],
+  ['info', 'varchar', (w) => cut(w.report.info, 50)],
+  ['vendor_error_code', 'varchar', (w) => cut(w.report.vendorErrorCode, 50)],
+  ['at', 'timestamptz', (w) => w.report.timestamp.toISOString()],
+];
 
 /** The history's rows ($1–$10): every report once, with when it was received. */
-const HISTORY_ROWS = batchRows([...REPORT_COLUMNS, ['received_at', 'timestamptz']]);
+const HISTORY_COLUMNS: Array<BatchColumn<ConnectorStatusWrite>> = [
+  ...REPORT_COLUMNS,
+  ['received_at', 'timestamptz', (w) => w.receivedAt.toISOString()],
+];
 
-/** The connectors' rows ($11–$21): the id an EVSE and a connector get if new, and the latest report. */
-const CONNECTOR_ROWS = batchRows([['evse_id', 'varchar'], ['conn_id', 'varchar'], ...REPORT_COLUMNS], 11);
+/** The connectors' rows ($11–$21): the ids an EVSE and a connector get if new, and the latest report. */
+const CONNECTOR_COLUMNS: Array<BatchColumn<ConnectorStatusWrite>> = [
+  ['evse_id', 'varchar', () => newId('evse')],
+  ['conn_id', 'varchar', () => newId('conn')],
+  ...REPORT_COLUMNS,
+];
 
 /** One report of each (charge point, EVSE, connector, status, charger timestamp): the history holds it once. */
 const historyKey = (w: ConnectorStatusWrite) =>
@@ -79,10 +88,7 @@ export class ChargePointStateService {
    */
   private readonly lastSeen = new WriteBatcher<{ id: string; at: Date }>(
     async (items) => {
-      await queryPrepared(this.db, LAST_SEEN_SQL, [
-        pgColumn(items, (i) => i.id),
-        pgColumn(items, (i) => i.at),
-      ]);
+      await queryPrepared(this.db, LAST_SEEN_SQL, batchValues(LAST_SEEN_COLUMNS, items));
     },
     { maxBatch: 1000, maxConcurrent: 1, minIntervalMs: LAST_SEEN_BATCH_INTERVAL_MS },
   );
@@ -204,27 +210,12 @@ export class ChargePointStateService {
       if (!seen || seen.report.timestamp.getTime() <= w.report.timestamp.getTime()) latest.set(key, w);
     }
     const connectors = [...latest.values()];
-    const col = pgColumn<ConnectorStatusWrite>;
-    // Organization, charge point, EVSE, connector, status, error code, info, vendor code, time: the columns
-    // of a report, for the history ($1–$9) and for the connectors and their EVSEs ($13–$21): see
-    // HISTORY_ROWS and CONNECTOR_ROWS.
-    const reportColumns = (rows: ConnectorStatusWrite[]) => [
-      col(rows, (w) => w.organizationId),
-      col(rows, (w) => w.chargePointId),
-      col(rows, (w) => w.report.evseNumber),
-      col(rows, (w) => w.report.connectorNumber),
-      col(rows, (w) => w.report.status),
-      col(rows, (w) => cut(w.report.errorCode, 50)),
-      col(rows, (w) => cut(w.report.info, 50)),
-      col(rows, (w) => cut(w.report.vendorErrorCode, 50)),
-      col(rows, (w) => w.report.timestamp.toISOString()),
-    ];
     // Prepared: under load a batch holds a few reports, and planning the statement each time cost more than
     // running it. Its plan is lookups by key (the unique indexes, the history's index by charge point); the
     // rows are read through batchRows, so that the generic plan is kept.
     await queryPrepared(
       this.db,
-      `WITH k AS (${CONNECTOR_ROWS}),
+      `WITH k AS (${batchRows(CONNECTOR_COLUMNS, HISTORY_COLUMNS.length + 1)}),
        e AS (
          INSERT INTO evses (id, organization_id, charge_point_id, evse_number, source)
          SELECT k.evse_id, k.org, k.cp, k.evse, 'status_notification' FROM k
@@ -242,18 +233,12 @@ export class ChargePointStateService {
        INSERT INTO status_history (organization_id, charge_point_id, evse_number, connector_number,
          status, error_code, info, vendor_error_code, charger_timestamp, received_at)
        SELECT v.org, v.cp, v.evse, v.conn, v.status, v.error_code, v.info, v.vendor_error_code, v.at, v.received_at
-       FROM (${HISTORY_ROWS}) AS v
+       FROM (${batchRows(HISTORY_COLUMNS)}) AS v
        WHERE NOT EXISTS (
          SELECT 1 FROM status_history h
          WHERE h.charge_point_id = v.cp AND h.charger_timestamp = v.at AND h.status = v.status
            AND h.evse_number IS NOT DISTINCT FROM v.evse AND h.connector_number IS NOT DISTINCT FROM v.conn)`,
-      [
-        ...reportColumns(reports),
-        col(reports, (w) => w.receivedAt.toISOString()),
-        col(connectors, () => newId('evse')),
-        col(connectors, () => newId('conn')),
-        ...reportColumns(connectors),
-      ],
+      [...batchValues(HISTORY_COLUMNS, reports), ...batchValues(CONNECTOR_COLUMNS, connectors)],
     );
   }
 

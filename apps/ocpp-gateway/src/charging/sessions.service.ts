@@ -5,8 +5,6 @@ import {
   ChargingSession,
   layoutDigest,
   ReservationTransitions,
-  PgArrayElement,
-  pgColumn,
   queryPrepared,
   queryPreparedIn,
 } from '@csms/domain';
@@ -14,7 +12,7 @@ import type { ChargerConnection } from '../ocpp/connections.service';
 import { BILLING_MEASURAND, NormalizedSample, isClockSkewed, normalizeIdTag } from '../ocpp/ocpp-mapper';
 import { Authorization, AuthorizationService } from './authorization.service';
 import { MeterValuesService } from './meter-values.service';
-import { batchRows } from './batch-rows';
+import { BatchColumn, batchRows, batchValues } from './batch-rows';
 import { WriteBatcher } from './write-batcher';
 
 export interface Start16 {
@@ -85,14 +83,16 @@ interface StopReadRow {
  * ordinality), each a lookup by key: the session by (charge point, transaction id), the id tag by
  * (organization, normalized value).
  */
+const STOP_READ_COLUMNS: Array<BatchColumn<StopRead>> = [
+  ['charge_point_id', 'varchar', (r) => r.chargePointId],
+  ['transaction_id', 'varchar', (r) => r.transactionId],
+  ['organization_id', 'varchar', (r) => r.organizationId],
+  ['tag', 'varchar', (r) => r.idTag],
+];
+
 const STOP_READ_SQL = `SELECT s.id, s.evse_number, s.connector_number, t.id AS tag_id, t.status AS tag_status,
      t.expires_at AS tag_expires_at
-   FROM (${batchRows([
-     ['charge_point_id', 'varchar'],
-     ['transaction_id', 'varchar'],
-     ['organization_id', 'varchar'],
-     ['tag', 'varchar'],
-   ])}) AS v
+   FROM (${batchRows(STOP_READ_COLUMNS)}) AS v
    LEFT JOIN charging_sessions s ON s.charge_point_id = v.charge_point_id AND s.transaction_id = v.transaction_id
    LEFT JOIN id_tags t ON t.organization_id = v.organization_id AND t.value_normalized = v.tag
    ORDER BY v.n`;
@@ -123,7 +123,7 @@ interface Start16Values {
 }
 
 /** The columns of the start statement's rows `v`: name, Postgres type, value. */
-const START16_COLUMNS: Array<[string, string, (v: Start16Values) => PgArrayElement]> = [
+const START16_COLUMNS: Array<BatchColumn<Start16Values>> = [
   ['id', 'varchar', (v) => v.sessionId],
   ['organization_id', 'varchar', (v) => v.connection.organizationId],
   ['charge_point_id', 'varchar', (v) => v.connection.chargePointId],
@@ -237,7 +237,7 @@ interface Update201Values {
 }
 
 /** The columns of the Updated-event statement's rows `v`: name, Postgres type, value. */
-const UPDATE201_COLUMNS: Array<[string, string, (v: Update201Values) => PgArrayElement]> = [
+const UPDATE201_COLUMNS: Array<BatchColumn<Update201Values>> = [
   ['charge_point_id', 'varchar', (v) => v.connection.chargePointId],
   ['transaction_id', 'varchar', (v) => v.event.transactionId],
   ['seq_no', 'int', (v) => v.event.seqNo],
@@ -370,13 +370,7 @@ export class SessionsService {
    * autocommit, as each alone was): one round trip for all the stops that arrive together.
    */
   private readonly stopReads = new WriteBatcher<StopRead, StopReadRow>(
-    (reads) =>
-      queryPrepared<StopReadRow>(this.db, STOP_READ_SQL, [
-        pgColumn(reads, (r) => r.chargePointId),
-        pgColumn(reads, (r) => r.transactionId),
-        pgColumn(reads, (r) => r.organizationId),
-        pgColumn(reads, (r) => r.idTag),
-      ]),
+    (reads) => queryPrepared<StopReadRow>(this.db, STOP_READ_SQL, batchValues(STOP_READ_COLUMNS, reads)),
     { maxBatch: 500, maxConcurrent: 2 },
   );
   /**
@@ -439,12 +433,7 @@ export class SessionsService {
         `cp\u0000${v.connection.chargePointId}`,
         `tag\u0000${v.connection.organizationId}\u0000${v.tag}`,
       ],
-      (round) =>
-        queryPrepared<Start16Row>(
-          this.db,
-          START16_BATCH_SQL,
-          START16_COLUMNS.map(([, , value]) => pgColumn(round, value)),
-        ),
+      (round) => queryPrepared<Start16Row>(this.db, START16_BATCH_SQL, batchValues(START16_COLUMNS, round)),
     );
   }
 
@@ -454,11 +443,7 @@ export class SessionsService {
       updates,
       (v) => [v.connection.chargePointId],
       (round) =>
-        queryPrepared<Update201Row>(
-          this.db,
-          UPDATE201_BATCH_SQL,
-          UPDATE201_COLUMNS.map(([, , value]) => pgColumn(round, value)),
-        ),
+        queryPrepared<Update201Row>(this.db, UPDATE201_BATCH_SQL, batchValues(UPDATE201_COLUMNS, round)),
     );
   }
 
