@@ -49,20 +49,20 @@ interface Layout {
   key: string;
 }
 
-/** Digests of the layouts seen, by key: a charger sends the same few layouts again and again. */
-const layoutDigests = new Map<string, string>();
+/** The layouts seen, by key: a charger sends the same few layouts again and again. */
+const layoutsSeen = new Map<string, Layout>();
 /** Layout keys are bounded by the OCPP schemas' enumerations, not by a small number: past this, start again. */
 const MAX_LAYOUTS_REMEMBERED = 10_000;
 
 function layoutOf(fields: MeterLayoutFields): Layout {
   const key = layoutKey(fields);
-  let digest = layoutDigests.get(key);
-  if (digest === undefined) {
-    if (layoutDigests.size >= MAX_LAYOUTS_REMEMBERED) layoutDigests.clear();
-    digest = layoutDigestOfKey(key);
-    layoutDigests.set(key, digest);
+  let layout = layoutsSeen.get(key);
+  if (layout === undefined) {
+    if (layoutsSeen.size >= MAX_LAYOUTS_REMEMBERED) layoutsSeen.clear();
+    layout = { digest: layoutDigestOfKey(key), key };
+    layoutsSeen.set(key, layout);
   }
-  return { digest, key };
+  return layout;
 }
 
 /** Layouts not stored yet: written before (or in the same transaction as) the sets that name them. */
@@ -316,14 +316,14 @@ function setsOf(samples: NormalizedSample[], target: SampleTarget): EncodedRows 
       values += sep + pgRowElement(v.value);
       rawValues += sep + pgRowElement(v.rawValue);
     }
-    const { digest, key } = layoutOf(layout);
-    layouts.push({ digest, key });
+    const setLayout = layoutOf(layout);
+    layouts.push(setLayout);
     const row = [
       pgElement(sampledAt),
       pgElement(setDigest(digests)),
       pgElement(register?.value),
       pgElement(register?.context),
-      pgElement(digest),
+      pgElement(setLayout.digest),
       pgElement(`{${values}}`),
       pgElement(`{${rawValues}}`),
     ];
