@@ -593,9 +593,11 @@ function print(report: Record<string, any>): void {
       console.log(
         `load generator's event loop during the ${name} run: delay p99 ${p.generatorLoopDelayP99Ms.toFixed(1)} ms, max ${p.generatorLoopDelayMaxMs.toFixed(1)} ms`,
       );
-    const seconds: Array<{ p99: number }> | undefined = r?.timeline;
+    const seconds: Array<{ at: string; p99: number }> | undefined = r?.timeline;
     if (seconds?.length)
-      console.log(`${name}, p99 of each second (ms): ${seconds.map((s) => s.p99.toFixed(0)).join(' ')}`);
+      console.log(
+        `${name}, p99 of each second from ${seconds[0].at.slice(11, 19)} UTC (ms): ${seconds.map((s) => s.p99.toFixed(0)).join(' ')}`,
+      );
   }
   console.log(
     `errors: ${ours.errors?.length ?? 0}${ours.errors?.length ? ` (first: ${ours.errors[0]})` : ''}`,

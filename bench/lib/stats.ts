@@ -28,13 +28,21 @@ export class Latencies {
     this.fromMs = startMs;
   }
 
-  /** Per second of the run, in order: how many calls were sent and their p99 and max latency. */
-  timeline(): Array<{ count: number; p99: number; max: number }> {
+  /**
+   * Per second of the run, in order: when it began (wall clock, ISO 8601, to line the run up with what
+   * other tools record), how many calls were sent and their p99 and max latency.
+   */
+  timeline(): Array<{ at: string; count: number; p99: number; max: number }> {
     return [...this.bySecond.keys()]
       .sort((a, b) => a - b)
       .map((second) => {
         const list = Float64Array.from(this.bySecond.get(second)!).sort();
-        return { count: list.length, p99: quantile(list, 0.99), max: list[list.length - 1] };
+        return {
+          at: new Date(performance.timeOrigin + second * 1000).toISOString(),
+          count: list.length,
+          p99: quantile(list, 0.99),
+          max: list[list.length - 1],
+        };
       });
   }
 
