@@ -14,6 +14,7 @@
 import { Client } from 'pg';
 import { AppConfig, Clock } from '@csms/common';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
+import { CallsInFlight } from '../apps/ocpp-gateway/src/ocpp/calls-in-flight';
 import { MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
 import { NormalizedSample, samplesOf16 } from '../apps/ocpp-gateway/src/ocpp/ocpp-mapper';
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
       { length: sessions },
       (_, i) => ({ organizationId: 'org_bench', chargePointId: `cp_${i + 1}` }) as ChargerConnection,
     );
-    const actions = new Map<string, string>();
+    const actions = new CallsInFlight<string>();
     const frame = (i: number, round: number) =>
       JSON.stringify([2, `m-${round}-${i}`, 'MeterValues', meterValues(1, i + 1, round * 1000)]);
     let meterCpu = 0;

@@ -12,6 +12,7 @@ import type { MeterLayoutFields } from '@csms/domain';
 import { ChargePointStateService } from '../apps/ocpp-gateway/src/charging/charge-point-state.service';
 import { MeterValuesService } from '../apps/ocpp-gateway/src/charging/meter-values.service';
 import type { ChargerConnection } from '../apps/ocpp-gateway/src/ocpp/connections.service';
+import { CallsInFlight } from '../apps/ocpp-gateway/src/ocpp/calls-in-flight';
 import { MESSAGE_LOG_LIMIT, MessageLogService } from '../apps/ocpp-gateway/src/ocpp/message-log.service';
 import { aChargePoint, charger, connectCharger, eventually, handshakeStatus } from './support/chargers';
 import { RunningApp, TestStack, createTestStack, startApi, startGateway } from './support/harness';
@@ -843,13 +844,13 @@ describe('OCPP gateway', () => {
         '[3,"a1",{"status":"Accepted","data":"NULL"}]',
         '[2,"a2","Heartbeat",{}]',
       ];
-      for (const frame of wellFormed) log.record(cp.id, 'in', frame, new Map());
+      for (const frame of wellFormed) log.record(cp.id, 'in', frame, new CallsInFlight());
       await log.flush();
       expect(await read()).toEqual(wellFormed);
 
       // A separator character or an empty frame sends the batch the other way; nothing is lost or changed.
       const malformed = ['not json \x1e with a "record separator"', '', '[2,"a3","Heartbeat",{}]'];
-      for (const frame of malformed) log.record(cp.id, 'in', frame, new Map());
+      for (const frame of malformed) log.record(cp.id, 'in', frame, new CallsInFlight());
       await log.flush();
       expect(await read()).toEqual([...wellFormed, ...malformed]);
     });

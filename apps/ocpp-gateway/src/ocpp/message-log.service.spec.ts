@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AppConfig, Clock } from '@csms/common';
+import { CallsInFlight } from './calls-in-flight';
 import { MESSAGE_LOG_FLUSH_BATCH, MessageLogService, readHead, redactFrame } from './message-log.service';
 
 describe('message log redaction', () => {
@@ -84,7 +85,7 @@ describe('message log writes', () => {
     const config = { log: { level: 'info' }, gateway: { nodeId: 'node-1' } } as AppConfig;
     const log = new MessageLogService({ driver: { master } } as unknown as DataSource, new Clock(), config);
     const record = (n: number) => {
-      for (let i = 0; i < n; i++) log.record('CP-1', 'in', `[2,"m${i}","Heartbeat",{}]`, new Map());
+      for (let i = 0; i < n; i++) log.record('CP-1', 'in', `[2,"m${i}","Heartbeat",{}]`, new CallsInFlight());
     };
     const settle = () => new Promise((resolve) => setImmediate(resolve));
     return { inserts, releases, log, record, settle };

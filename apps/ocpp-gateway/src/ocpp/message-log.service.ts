@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@csms/common';
 import { pgArrayLiteral, pgColumn, queryPrepared } from '@csms/domain';
 import type { OcppMessage } from '@csms/domain';
+import type { CallsInFlight } from './calls-in-flight';
 
 /** Frames kept per charger in `ocpp_messages`; older ones are pruned. */
 export const MESSAGE_LOG_LIMIT = 500;
@@ -111,7 +112,7 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
    * Records a raw frame. `actions` maps message ids of calls in flight on this connection to their
    * action, so CALLRESULT/CALLERROR lines name the action they answer.
    */
-  record(chargePointId: string, direction: Direction, raw: string, actions: Map<string, string>): void {
+  record(chargePointId: string, direction: Direction, raw: string, actions: CallsInFlight<string>): void {
     const parsed = this.parse(raw, actions);
     if (this.logsHeads) {
       this.logger.debug(
@@ -141,13 +142,13 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
     if (this.buffer.length >= MESSAGE_LOG_FLUSH_BATCH) void this.flush();
   }
 
-  private parse(raw: string, actions: Map<string, string>): Parsed {
+  private parse(raw: string, actions: CallsInFlight<string>): Parsed {
     const head = readHead(raw);
     if (!head || REDACTED_ACTIONS.has(head.action ?? '')) return this.parseWhole(raw, actions);
     return this.named(head.messageType, head.messageId, head.action, raw, actions);
   }
 
-  private parseWhole(raw: string, actions: Map<string, string>): Parsed {
+  private parseWhole(raw: string, actions: CallsInFlight<string>): Parsed {
     try {
       const payload = JSON.parse(raw) as unknown[];
       if (!Array.isArray(payload)) throw new Error('not an array');
@@ -171,15 +172,14 @@ export class MessageLogService implements OnApplicationBootstrap, BeforeApplicat
     id: string | null,
     callAction: string | null,
     frame: string,
-    actions: Map<string, string>,
+    actions: CallsInFlight<string>,
   ): Parsed {
     const messageId = id?.slice(0, 64) ?? null;
     let action = callAction;
     if (messageType === 2 && action !== null) {
       if (messageId) actions.set(messageId, action);
     } else if (messageId && (messageType === 3 || messageType === 4)) {
-      action = actions.get(messageId) ?? null;
-      actions.delete(messageId);
+      action = actions.take(messageId) ?? null;
     }
     return { messageType, messageId, action: action?.slice(0, 64) ?? null, frame };
   }

@@ -33,6 +33,7 @@ import {
   PROTOCOL_VERSIONS,
 } from './connections.service';
 import { CLOSE_REPLACED } from './gateway-control.listener';
+import { CallsInFlight } from './calls-in-flight';
 import { MessageLogService } from './message-log.service';
 import { NodeHeartbeatService } from './node-heartbeat.service';
 import { OcppHandler, actionOf } from './ocpp-handler';
@@ -314,7 +315,7 @@ export class OcppServerService implements OnApplicationBootstrap, BeforeApplicat
   ): void {
     const now = this.clock.now();
     const handlers = this.handlers.get(protocol) ?? new Map<string, OcppHandler>();
-    const inFlight = new Map<string, string>();
+    const inFlight = new CallsInFlight<string>();
     // Assigned before the socket can read a frame: the hooks run only from the socket's events.
     // eslint-disable-next-line prefer-const
     let connection: ChargerConnection;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
 import { RPCError, TimeoutError, createRPCError } from 'ocpp-rpc';
 import { callErrorFrame } from './call-errors';
+import { CallsInFlight } from './calls-in-flight';
 import type { OcppProtocol } from './connections.service';
 
 const CALL = 2;
@@ -84,7 +85,7 @@ export class OcppSocket {
   pingSentMs = 0;
   private badMessages = 0;
   /** Message ids of the charger's CALLs being answered (a duplicate id is refused). */
-  private readonly answering = new Set<string>();
+  private readonly answering = new CallsInFlight<true>();
   private readonly outbound: OutboundCall[] = [];
   private inFlight: OutboundCall | undefined;
   private closing: Promise<{ code: number; reason: string }> | undefined;
@@ -237,10 +238,10 @@ export class OcppSocket {
       this.send(this.errorFrame(messageId, err));
       return;
     }
-    this.answering.add(messageId);
+    this.answering.set(messageId, true);
     this.hooks.call(action, params, messageId).then(
       (result) => {
-        this.answering.delete(messageId);
+        this.answering.take(messageId);
         try {
           this.options.validator.validate(`urn:${action}.conf`, result);
           this.send([CALLRESULT, messageId, result]);
@@ -250,7 +251,7 @@ export class OcppSocket {
         }
       },
       (err: unknown) => {
-        this.answering.delete(messageId);
+        this.answering.take(messageId);
         this.send(this.errorFrame(messageId, err));
       },
     );
