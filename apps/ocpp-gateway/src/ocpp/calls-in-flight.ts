@@ -21,9 +21,13 @@ export class CallsInFlight<V> {
     if (id === this.id1) this.value1 = value;
     else if (id === this.id2) this.value2 = value;
     else if (this.more?.has(id)) this.more.set(id, value);
-    else if (this.id1 === undefined) [this.id1, this.value1] = [id, value];
-    else if (this.id2 === undefined) [this.id2, this.value2] = [id, value];
-    else (this.more ??= new Map()).set(id, value);
+    else if (this.id1 === undefined) {
+      this.id1 = id;
+      this.value1 = value;
+    } else if (this.id2 === undefined) {
+      this.id2 = id;
+      this.value2 = value;
+    } else (this.more ??= new Map()).set(id, value);
   }
 
   /** Removes `id`, answering its value (undefined if it was not in flight). */
