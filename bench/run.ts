@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { Client } from 'pg';
 import { hashChargerPassword } from '@csms/auth';
 import { numberFlag } from './lib/args';
-import { BenchCharger, bootNotification, meterValues } from './lib/charger';
+import { BenchCharger, bootNotification, meterValuesJson } from './lib/charger';
 import { forEachLimited, sleep } from './lib/pool';
 import { ProcessSampler } from './lib/process-stats';
 import { Stack, startStack, startYardstick } from './lib/stack';
@@ -310,35 +310,85 @@ async function scenarioSteady(target: Target, args: Args, databaseUrl?: string) 
   }, args.warmUp * 1000);
   /** All MeterValues acknowledged (each must be stored), and those of the measured time (the rate). */
   const counts = { meterValues: 0, measuredMeterValues: 0, starts: 0, stops: 0 };
-  const intervalMs = 1000 / args.rate;
-  await Promise.all(
-    run.chargers.map(async (charger, i) => {
+  await new Promise<void>((done) => {
+    const intervalMs = 1000 / args.rate;
+    const n = run.chargers.length;
+    /** When each charger's next MeterValues is due (performance.now()): a random phase, then every intervalMs. */
+    const nextAt = new Float64Array(n);
+    /** MeterValues sent per charger: transactions end after 20, at staggered points so stops and starts spread evenly. */
+    const sent = new Int32Array(n);
+    /** A charger's CALL (or its stop and start) is in flight: one at a time, as OCPP requires. */
+    const busy = new Uint8Array(n);
+    /** Slots that came while the charger was busy, sent as soon as it is free (as late as the server made it). */
+    const owed = new Int32Array(n);
+    let inFlight = 0;
+    let finished = false;
+    // The chargers in the order of their phase: one timer walks them as a ring, each taking its slot and
+    // moving a whole interval on, so the ring from the cursor stays in the order of their next slots.
+    // (A sleeping loop per charger, with its timer and promises, made the load generator allocate and
+    // collect more, and its pauses count in the latencies it measures.)
+    const ring: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!run.chargers[i].connected) continue;
+      nextAt[i] = started + Math.random() * intervalMs;
+      sent[i] = Math.floor(Math.random() * 20);
+      ring.push(i);
+    }
+    ring.sort((a, b) => nextAt[a] - nextAt[b]);
+    let cursor = 0;
+    const settle = () => {
+      if (finished && inFlight === 0) done();
+    };
+    const send = (i: number) => {
+      const charger = run.chargers[i];
       if (!charger.connected) return;
-      let next = started + Math.random() * intervalMs;
-      // Transactions end after 20 MeterValues, at staggered points so stops and starts spread evenly.
-      let sent = Math.floor(Math.random() * 20);
-      // A charger whose next slot falls after the deadline stops now rather than idling into the measured time.
-      while (charger.connected && next < deadline) {
-        await sleep(Math.max(0, next - performance.now()));
-        next += intervalMs;
-        try {
-          energy[i] += 90;
-          const sentAt = performance.now();
-          await charger.call('MeterValues', meterValues(1, txIds[i], energy[i]));
+      busy[i] = 1;
+      inFlight++;
+      energy[i] += 90;
+      const sentAt = performance.now();
+      charger
+        .callJson('MeterValues', meterValuesJson(1, txIds[i], energy[i]))
+        .then(async () => {
           counts.meterValues++;
           if (sentAt >= measuredFrom) counts.measuredMeterValues++;
-          if (++sent % 20 === 0) {
+          if (++sent[i] % 20 === 0) {
             await stop(i);
             counts.stops++;
             await start(i);
             counts.starts++;
           }
-        } catch (err) {
-          run.errors.push(`${identity(i)}: ${(err as Error).message}`);
+        })
+        .catch((err: Error) => run.errors.push(`${identity(i)}: ${err.message}`))
+        .finally(() => {
+          busy[i] = 0;
+          inFlight--;
+          if (owed[i] > 0) {
+            owed[i]--;
+            send(i);
+          }
+          settle();
+        });
+    };
+    const tick = () => {
+      const now = performance.now();
+      for (;;) {
+        if (ring.length === 0 || nextAt[ring[cursor]] >= deadline) {
+          // Every charger's next slot falls after the deadline: none idles into the measured time.
+          finished = true;
+          settle();
+          return;
         }
+        const i = ring[cursor];
+        if (nextAt[i] > now) break;
+        nextAt[i] += intervalMs;
+        cursor = cursor + 1 === ring.length ? 0 : cursor + 1;
+        if (busy[i]) owed[i]++;
+        else send(i);
       }
-    }),
-  );
+      setTimeout(tick, Math.max(0, nextAt[ring[cursor]] - performance.now()));
+    };
+    tick();
+  });
   clearTimeout(sampling);
   const seconds = (performance.now() - measuredFrom) / 1000;
   const proc = sampler.stop();

@@ -245,6 +245,11 @@ export class BenchCharger {
 
   /** Sends a CALL after the one in flight is answered; resolves with the CALLRESULT payload. */
   call<T = any>(action: string, payload: unknown): Promise<T> {
+    return this.callJson<T>(action, JSON.stringify(payload));
+  }
+
+  /** {@link call} with the payload already serialized (`payloadJson`: a JSON object). */
+  callJson<T = any>(action: string, payloadJson: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const send = () => {
         if (!this.socket || !this.connected) {
@@ -260,7 +265,7 @@ export class BenchCharger {
           resolve: resolve as (p: unknown) => void,
           reject,
         };
-        this.send(JSON.stringify([2, id, action, payload]));
+        this.send(`[2,${JSON.stringify(id)},${JSON.stringify(action)},${payloadJson}]`);
       };
       if (this.pending) this.queue.push(send);
       else send();
@@ -325,5 +330,29 @@ export function meterValues(connectorId: number, transactionId: number | undefin
     ],
   };
 }
+
+/**
+ * `JSON.stringify(meterValues(connectorId, transactionId, energyWh))`, built from its constant parts:
+ * the same bytes on the wire, without the load generator building and serializing ten objects for every
+ * message (its own collections count in the latencies it measures).
+ */
+export function meterValuesJson(
+  connectorId: number,
+  transactionId: number | undefined,
+  energyWh: number,
+): string {
+  const tx = transactionId !== undefined ? `,"transactionId":${transactionId}` : '';
+  return (
+    `{"connectorId":${connectorId}${tx},"meterValue":[{"timestamp":"${new Date().toISOString()}",` +
+    `"sampledValue":[{"value":"${energyWh.toFixed(1)}"${METER_VALUES_TAIL}`
+  );
+}
+
+/** What follows the energy register's value in a serialized {@link meterValues}: always the same. */
+const METER_VALUES_TAIL = (() => {
+  const whole = JSON.stringify(meterValues(1, undefined, 0));
+  const head = '"value":"0.0"';
+  return whole.slice(whole.indexOf(head) + head.length);
+})();
 
 export const randomPassword = () => randomBytes(20).toString('hex');
