@@ -226,6 +226,23 @@ describe('HTTP hardening', () => {
       expect((await slow.http().get('/api/v1/tariffs').set(bearer(owner.token))).status).toBe(200);
     });
 
+    it('answers 503 request_timeout when a prepared statement is cancelled (the charge point list)', async () => {
+      const slow = await start({ API_REQUEST_TIMEOUT_MS: '2000', COMMAND_WAIT_MS: '500' });
+      const holder = new Client({ connectionString: stack.databaseUrl });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE charge_points IN ACCESS EXCLUSIVE MODE');
+        const res = await slow.http().get('/api/v1/charge-points').set(bearer(owner.token));
+        expectProblem(res, 503, 'request_timeout');
+        expect(res.headers['retry-after']).toBe('1');
+      } finally {
+        await holder.query('ROLLBACK');
+        await holder.end();
+      }
+      expect((await slow.http().get('/api/v1/charge-points').set(bearer(owner.token))).status).toBe(200);
+    });
+
     /** Sends `head` then one byte of `trickle` every 200 ms; resolves with what the server answered. */
     const trickle = (port: number, head: string, drip: string) =>
       new Promise<{ answer: string; closed: boolean }>((resolve, reject) => {

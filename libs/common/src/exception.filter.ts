@@ -48,7 +48,9 @@ const DATABASE_ERRORS: Record<string, { status: number; code: string; detail: st
 };
 
 function databaseProblem(exception: unknown): { body: ProblemBody; headers: Record<string, string> } | null {
-  const sqlState = (exception as { driverError?: { code?: unknown }; code?: unknown })?.driverError?.code;
+  // TypeORM wraps the driver's error; a prepared statement (queryPrepared) throws node-postgres's own.
+  const e = exception as { driverError?: { code?: unknown }; code?: unknown } | null;
+  const sqlState = e?.driverError?.code ?? e?.code;
   const known = typeof sqlState === 'string' ? DATABASE_ERRORS[sqlState] : undefined;
   if (!known) return null;
   return {
