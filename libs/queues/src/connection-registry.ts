@@ -16,6 +16,27 @@ redis.call('SREM', KEYS[2], ARGV[2])
 return 1`;
 
 /**
+ * The nodes holding the chargers whose entries are KEYS, each kept only while its node's heartbeat key
+ * (ARGV[1] .. node) lives, false otherwise: one round trip where MGET then EXISTS took two, on the path
+ * of every command and charge point read. The node keys are derived in the script, which a Redis Cluster
+ * would refuse; the registry runs on one Redis (or one hash slot).
+ */
+const LIVE_NODES_OF = `
+local nodes = redis.call('MGET', unpack(KEYS))
+local alive = {}
+for i, node in ipairs(nodes) do
+  if node then
+    if alive[node] == nil then alive[node] = redis.call('EXISTS', ARGV[1] .. node) == 1 end
+    if not alive[node] then nodes[i] = false end
+  end
+end
+return nodes`;
+
+type ScriptedRedis = Redis & {
+  csmsLiveNodesOf(numKeys: number, ...args: string[]): Promise<Array<string | null>>;
+};
+
+/**
  * Which gateway node holds which charger's websocket: set on connect, cleared on disconnect (only by
  * the node that still owns it), and only trusted while that node's heartbeat lives, so a node that
  * dies takes its chargers "offline" within NODE_TTL_SECONDS without anyone cleaning up.
@@ -54,6 +75,7 @@ export class RedisConnectionRegistry extends ConnectionRegistry {
   ) {
     super();
     this.prefix = `${config.redis.queuePrefix}:registry`;
+    if (!('csmsLiveNodesOf' in redis)) redis.defineCommand('csmsLiveNodesOf', { lua: LIVE_NODES_OF });
   }
 
   private cpKey(chargePointId: string) {
@@ -86,23 +108,25 @@ export class RedisConnectionRegistry extends ConnectionRegistry {
   }
 
   async nodeOf(chargePointId: string): Promise<string | null> {
-    const nodeId = await this.redis.get(this.cpKey(chargePointId));
-    if (!nodeId) return null;
-    return (await this.isNodeAlive(nodeId)) ? nodeId : null;
+    return (await this.liveNodesOf([chargePointId]))[0];
   }
 
   async nodesOf(chargePointIds: string[]): Promise<Map<string, string | null>> {
     const result = new Map<string, string | null>();
     if (chargePointIds.length === 0) return result;
-    const nodes = await this.redis.mget(chargePointIds.map((id) => this.cpKey(id)));
-    const distinct = [...new Set(nodes.filter((n): n is string => Boolean(n)))];
-    const alive = new Set<string>();
-    if (distinct.length) {
-      const exists = await Promise.all(distinct.map((n) => this.redis.exists(this.nodeKey(n))));
-      distinct.forEach((n, i) => exists[i] && alive.add(n));
-    }
-    chargePointIds.forEach((id, i) => result.set(id, nodes[i] && alive.has(nodes[i]!) ? nodes[i] : null));
+    const nodes = await this.liveNodesOf(chargePointIds);
+    chargePointIds.forEach((id, i) => result.set(id, nodes[i]));
     return result;
+  }
+
+  private async liveNodesOf(chargePointIds: string[]): Promise<Array<string | null>> {
+    const nodes = await (this.redis as ScriptedRedis).csmsLiveNodesOf(
+      chargePointIds.length,
+      ...chargePointIds.map((id) => this.cpKey(id)),
+      this.nodeKey(''),
+    );
+    // Lua's false arrives as null.
+    return nodes.map((node) => node || null);
   }
 
   async heartbeat(nodeId: string, ttlSeconds = NODE_TTL_SECONDS): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DataSource, IsNull, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import {
   APP_CONFIG,
   AppConfig,
@@ -13,7 +13,7 @@ import {
   page,
   pageParams,
 } from '@csms/common';
-import { ChargePoint, Command, FINAL_COMMAND_STATES, OcppVersion } from '@csms/domain';
+import { ChargePoint, Command, FINAL_COMMAND_STATES, OcppVersion, queryPrepared } from '@csms/domain';
 import { AuthContext } from '@csms/auth';
 import {
   CommandAction,
@@ -23,9 +23,11 @@ import {
   chargerPasswordCall,
   CommandMappingError,
   ConnectionRegistry,
+  insertCommand,
   isCommandAction,
   newOcppRequestId,
   ocppActionFor,
+  readCommand,
   toOcppCall,
   versionsOf,
 } from '@csms/queues';
@@ -56,6 +58,14 @@ export interface CommandOutcome {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const POLL_MS = 50;
+
+/** What a command needs of its charge point. */
+type CommandTarget = Pick<ChargePoint, 'id' | 'organizationId' | 'ocppVersion' | 'connectedOcppVersion'>;
+
+/** The charge point of a command, read on every command (a prepared statement, as the command's own rows). */
+const COMMAND_TARGET = `SELECT id, organization_id AS "organizationId", ocpp_version AS "ocppVersion",
+  connected_ocpp_version AS "connectedOcppVersion"
+  FROM charge_points WHERE id = $1 AND organization_id = $2 AND ($3 OR decommissioned_at IS NULL)`;
 
 /**
  * Operator commands: validate the action's request, translate it for the charger's OCPP version,
@@ -196,7 +206,7 @@ export class CommandsService {
     while (!FINAL_COMMAND_STATES.includes(current.state) && Date.now() < deadline) {
       // Woken by the gateway's notice when the charger answered; the poll is the fallback.
       await this.outcomes.wait(command.id, Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
-      current = (await this.db.getRepository(Command).findOneBy({ id: command.id })) ?? current;
+      current = (await readCommand(this.db, command.id)) ?? current;
     }
     return current;
   }
@@ -240,14 +250,13 @@ export class CommandsService {
   }
 
   private async create(
-    cp: ChargePoint,
+    cp: CommandTarget,
     nodeId: string | null,
     ocppAction: string,
     payload: Record<string, unknown>,
     opts: DispatchOptions,
   ): Promise<Command> {
-    const repo = this.db.getRepository(Command);
-    const command = repo.create({
+    const command = Object.assign(new Command(), {
       id: newId('cmd'),
       organizationId: cp.organizationId,
       chargePointId: cp.id,
@@ -272,7 +281,7 @@ export class CommandsService {
       answeredAt: null,
     });
     try {
-      await repo.insert(command);
+      await insertCommand(this.db, command);
     } catch (err) {
       const existing =
         opts.idempotencyKey && isUniqueViolation(err)
@@ -318,17 +327,13 @@ export class CommandsService {
     return this.db.getRepository(Command).findOneBy({ organizationId: orgId, idempotencyKey: key });
   }
 
-  private async chargePoint(orgId: string, id: string, includeDecommissioned = false): Promise<ChargePoint> {
-    const cp = await this.db.getRepository(ChargePoint).findOneBy({
-      id,
-      organizationId: orgId,
-      ...(includeDecommissioned ? {} : { decommissionedAt: IsNull() }),
-    });
+  private async chargePoint(orgId: string, id: string, includeDecommissioned = false): Promise<CommandTarget> {
+    const [cp] = await queryPrepared<CommandTarget>(this.db, COMMAND_TARGET, [id, orgId, includeDecommissioned]);
     if (!cp) throw Problems.notFound('Charge point', id);
     return cp;
   }
 
-  private versionOf(cp: ChargePoint): OcppVersion {
+  private versionOf(cp: CommandTarget): OcppVersion {
     const version = cp.connectedOcppVersion ?? (cp.ocppVersion === 'auto' ? null : cp.ocppVersion);
     if (!version) {
       throw Problems.conflict(
@@ -413,6 +418,8 @@ function stableJson(value: unknown): string {
   );
 }
 
+/** TypeORM's QueryFailedError or, from a prepared statement, node-postgres's own error. */
 function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505';
+  const code = err instanceof QueryFailedError ? (err.driverError as { code?: string })?.code : undefined;
+  return (code ?? (err as { code?: unknown } | null)?.code) === '23505';
 }

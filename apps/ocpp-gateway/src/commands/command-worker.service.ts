@@ -13,6 +13,8 @@ import { Command, CommandState, ReservationTransitions } from '@csms/domain';
 import {
   CommandDispatcher,
   CommandMappingError,
+  claimCommand,
+  finishSentCommand,
   ConnectionRegistry,
   CommandOutcomes,
   QUEUE_BACKEND,
@@ -23,6 +25,7 @@ import {
   isCommandAction,
   newOcppRequestId,
   ocppSchemaError,
+  readCommand,
   toOcppCall,
 } from '@csms/queues';
 import { ChargerLines } from './charger-lines';
@@ -86,12 +89,15 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
 
   private async process(job: Job<SendCommandJob>): Promise<void> {
     if (job.name !== SEND_COMMAND_JOB) throw new Error(`No handler for job ${job.name}`);
-    await this.lines.run(job.data.chargePointId, () => this.deliver(job.data.commandId));
+    await this.lines.run(job.data.chargePointId, () => this.deliver(job.data));
   }
 
-  private async deliver(commandId: string): Promise<void> {
-    const repo = this.db.getRepository(Command);
-    const command = await repo.findOneBy({ id: commandId });
+  private async deliver({ commandId, chargePointId }: SendCommandJob): Promise<void> {
+    // The row and the charger's registry entry side by side (the job names the row's charger).
+    const [command, owner] = await Promise.all([
+      readCommand(this.db, commandId),
+      this.registry.nodeOf(chargePointId),
+    ]);
     // Already sent, answered, moved elsewhere: a duplicate or late job does nothing.
     if (!command || command.state !== 'queued' || command.nodeId !== this.nodeId) return;
     if (command.expiresAt && command.expiresAt.getTime() <= this.clock.nowMs()) {
@@ -101,7 +107,6 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
 
     // The registry decides when another live node holds the charger (it reconnected there); a
     // connection on this node is trusted when the registry merely lost its entry.
-    const owner = await this.registry.nodeOf(command.chargePointId);
     const connection =
       owner && owner !== this.nodeId ? undefined : this.connections.get(command.chargePointId);
     if (!connection) {
@@ -132,11 +137,13 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       return;
     }
 
-    const claimed = await repo.update(
-      { id: command.id, state: 'queued', nodeId: this.nodeId, dispatches: command.dispatches },
-      { state: 'sent', sentAt: this.clock.now(), ocppAction, payload, ocppVersion: version },
-    );
-    if (!claimed.affected) return;
+    const claimed = await claimCommand(this.db, command, {
+      sentAt: this.clock.now(),
+      ocppAction,
+      payload,
+      ocppVersion: version,
+    });
+    if (!claimed) return;
     const sent = { id: command.id, chargePointId: command.chargePointId, ocppAction, payload };
 
     try {
@@ -228,7 +235,10 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     const warn = (err: unknown) =>
       this.logger.warn({ err, command: command.id }, 'Could not record a command outcome');
     if (command.ocppAction !== 'ReserveNow') {
-      await record(this.db.manager).catch(warn);
+      recorded = await finishSentCommand(this.db, command.id, state, fields).catch((err: unknown) => {
+        warn(err);
+        return false;
+      });
     } else {
       await this.db.transaction(record).catch(async (err) => {
         // Never lose the charger's answer over its reservation: record it alone; the reservation sweep
