@@ -835,6 +835,77 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       expect(got.body).toMatchObject({ state: 'answered', answered_at: res.body.answered_at });
     });
 
+    /** A command row written straight to the table, assigned to `nodeId` at its first dispatch, and its job. */
+    const queuedRow = async (chargePointId: string, nodeId: string, payload: Record<string, any>) => {
+      const id = newId('cmd');
+      await db.getRepository(Command).insert({
+        id,
+        organizationId: owner.orgId,
+        chargePointId,
+        action: 'reset',
+        ocppAction: 'Reset',
+        ocppVersion: '1.6',
+        request: { type: 'soft' } as Record<string, any>,
+        payload,
+        state: 'queued',
+        nodeId,
+        dispatches: 1,
+        createdAt: new Date(),
+      });
+      await api.app.get(CommandProducer).enqueue(nodeId, { commandId: id, chargePointId }, 1);
+      return id;
+    };
+
+    it('fails a command whose payload does not pass the OCPP schema, without sending it', async () => {
+      const charger = await connectedCharger('ocpp1.6');
+      const id = await queuedRow(charger.identity, nodeA, { type: 'Sideways' });
+      await eventually(async () => {
+        const got = await api.http().get(`/api/v1/commands/${id}`).set(bearer(owner.token));
+        expect(got.body).toMatchObject({
+          state: 'failed',
+          error: { code: 'invalid_payload' },
+          sent_at: null,
+        });
+        expect(got.body.error.reason).toContain('Reset');
+      });
+      // The charger stays usable and never saw the invalid call.
+      const next = await send(charger.identity, 'clear-cache', {});
+      expect(next.body.state).toBe('answered');
+      expect(charger.callsOf('Reset')).toHaveLength(0);
+    });
+
+    it('puts back a command claimed for a charger the registry places on another live node, and routes it there', async () => {
+      const charger = await connectedCharger('ocpp1.6');
+      await eventually(async () =>
+        expect(await api.app.get(ConnectionRegistry).nodeOf(charger.identity)).toBe(nodeA),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      // The charger reconnected elsewhere as far as the registry knows; this node still has its old socket.
+      const otherNode = `gw-other-${randomBytes(2).toString('hex')}`;
+      const registry = api.app.get(ConnectionRegistry);
+      await registry.heartbeat(otherNode);
+      await registry.register(charger.identity, otherNode);
+      let id = '';
+      try {
+        id = await queuedRow(charger.identity, nodeA, { type: 'Soft' });
+        await eventually(async () => {
+          const [row] = await db.query(
+            'SELECT state, node_id, dispatches, sent_at FROM commands WHERE id = $1',
+            [id],
+          );
+          expect(row).toEqual({ state: 'queued', node_id: otherNode, dispatches: 2, sent_at: null });
+        });
+        expect(await api.app.get(CommandProducer).hasPendingJob(otherNode, id, 2)).toBe(true);
+        expect(charger.callsOf('Reset')).toHaveLength(0);
+      } finally {
+        // Leave no command on the made-up node for the sweeper tests that follow.
+        await db.query('DELETE FROM commands WHERE id = $1', [id]);
+        await registry.register(charger.identity, nodeA);
+        await registry.removeNode(otherNode).catch(() => undefined);
+        await api.app.get(CommandProducer).discardNodeQueue(otherNode);
+      }
+    });
+
     it('moves the commands of a node whose heartbeat expired to the node now holding the charger', async () => {
       const charger = await connectedCharger('ocpp1.6');
       // A connecting charger gets the commands queued for it on other nodes (the gateway's connect-time

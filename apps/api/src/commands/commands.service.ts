@@ -327,8 +327,16 @@ export class CommandsService {
     return this.db.getRepository(Command).findOneBy({ organizationId: orgId, idempotencyKey: key });
   }
 
-  private async chargePoint(orgId: string, id: string, includeDecommissioned = false): Promise<CommandTarget> {
-    const [cp] = await queryPrepared<CommandTarget>(this.db, COMMAND_TARGET, [id, orgId, includeDecommissioned]);
+  private async chargePoint(
+    orgId: string,
+    id: string,
+    includeDecommissioned = false,
+  ): Promise<CommandTarget> {
+    const [cp] = await queryPrepared<CommandTarget>(this.db, COMMAND_TARGET, [
+      id,
+      orgId,
+      includeDecommissioned,
+    ]);
     if (!cp) throw Problems.notFound('Charge point', id);
     return cp;
   }

@@ -14,7 +14,9 @@ import {
   CommandDispatcher,
   CommandMappingError,
   claimCommand,
+  claimQueuedCommand,
   finishSentCommand,
+  releaseClaimedCommand,
   ConnectionRegistry,
   CommandOutcomes,
   QUEUE_BACKEND,
@@ -29,8 +31,21 @@ import {
   toOcppCall,
 } from '@csms/queues';
 import { ChargerLines } from './charger-lines';
-import { CHARGER_CONNECTIONS, ChargerConnections, versionOfProtocol } from './charger-connections';
+import {
+  CHARGER_CONNECTIONS,
+  ChargerConnection,
+  ChargerConnections,
+  versionOfProtocol,
+} from './charger-connections';
 import { WriteBatcher } from '../charging/write-batcher';
+
+/** The outcome of a command whose payload does not pass the charger's OCPP schema. */
+function invalidPayload(schemaError: string, ocppAction: string, version: string) {
+  return {
+    errorCode: 'invalid_payload',
+    errorReason: `The ${ocppAction} payload does not pass the OCPP ${version} schema: ${schemaError}`,
+  };
+}
 
 /** CALLRESULT statuses that mean the charger declined the command. */
 const REJECTING_STATUSES = new Set(['Rejected', 'NotSupported']);
@@ -92,7 +107,43 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     await this.lines.run(job.data.chargePointId, () => this.deliver(job.data));
   }
 
-  private async deliver({ commandId, chargePointId }: SendCommandJob): Promise<void> {
+  /**
+   * The usual case in one statement: the charger is connected here and the command is queued for this
+   * node, unexpired, for the charger's OCPP version; it is claimed as `sent` while the registry is read
+   * alongside. Anything else (no row claimed) goes through {@link deliverChecked}.
+   */
+  private async deliver(job: SendCommandJob): Promise<void> {
+    const connection = this.connections.get(job.chargePointId);
+    if (!connection) return this.deliverChecked(job);
+    const version = versionOfProtocol(connection.protocol);
+    const [command, owner] = await Promise.all([
+      claimQueuedCommand(this.db, job.commandId, this.nodeId, version, this.clock.now()),
+      this.registry.nodeOf(job.chargePointId),
+    ]);
+    if (!command) return this.deliverChecked(job);
+    if (owner && owner !== this.nodeId) {
+      // The charger reconnected to another node: put the command back and route it there.
+      if (await releaseClaimedCommand(this.db, command.id, this.nodeId)) {
+        command.state = 'queued';
+        command.sentAt = null;
+        const outcome = await this.dispatcher.route(command);
+        this.logger.log(
+          { command: command.id, outcome, owner },
+          'Charger not on this node; command re-routed',
+        );
+      }
+      return;
+    }
+    const schemaError = ocppSchemaError(version, command.ocppAction, command.payload);
+    if (schemaError) {
+      await this.failUnsent(command.id, schemaError, command.ocppAction, version);
+      return;
+    }
+    await this.send(command, connection, command.ocppAction, command.payload);
+  }
+
+  /** Reads the row first and checks it step by step: a re-delivered, expired, moved or re-versioned command. */
+  private async deliverChecked({ commandId, chargePointId }: SendCommandJob): Promise<void> {
     // The row and the charger's registry entry side by side (the job names the row's charger).
     const [command, owner] = await Promise.all([
       readCommand(this.db, commandId),
@@ -130,10 +181,7 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     }
     const schemaError = ocppSchemaError(version, ocppAction, payload);
     if (schemaError) {
-      await this.dispatcher.finishQueued(command, 'failed', {
-        errorCode: 'invalid_payload',
-        errorReason: `The ${ocppAction} payload does not pass the OCPP ${version} schema: ${schemaError}`,
-      });
+      await this.dispatcher.finishQueued(command, 'failed', invalidPayload(schemaError, ocppAction, version));
       return;
     }
 
@@ -144,8 +192,31 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       ocppVersion: version,
     });
     if (!claimed) return;
-    const sent = { id: command.id, chargePointId: command.chargePointId, ocppAction, payload };
+    await this.send(command, connection, ocppAction, payload);
+  }
 
+  /** A claimed command whose payload fails the schema: failed, and not sent after all. */
+  private async failUnsent(id: string, schemaError: string, ocppAction: string, version: string) {
+    const done = await finishSentCommand(
+      this.db,
+      id,
+      'failed',
+      invalidPayload(schemaError, ocppAction, version),
+      {
+        unsent: true,
+      },
+    );
+    if (done) await this.outcomes.publish(id).catch(() => undefined);
+  }
+
+  /** Sends a claimed command's CALL and records the charger's answer. */
+  private async send(
+    command: Command,
+    connection: ChargerConnection,
+    ocppAction: string,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
+    const sent = { id: command.id, chargePointId: command.chargePointId, ocppAction, payload };
     try {
       const response = (await connection.call(ocppAction, payload, {
         callTimeoutMs: this.config.commands.callTimeoutMs,

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Command, CommandState, queryPrepared } from '@csms/domain';
 
 /**
- * The statements of a command's hot path (the api's insert and read-back, the gateway's read, claim and
+ * The statements of a command's hot path (the api's insert and read-back, the gateway's claim, read and
  * outcome), as named prepared statements: TypeORM building each query and hydrating its row took more
  * of the api's CPU per command than anything else on that path. The rows come back in the entity's
  * shape (camelCase columns; timestamps as Date and jsonb as objects, as pg parses them).
@@ -23,9 +23,17 @@ const INSERT = `INSERT INTO commands (id, organization_id, charge_point_id, acti
 const CLAIM = `UPDATE commands SET state = 'sent', sent_at = $4, ocpp_action = $5, payload = $6, ocpp_version = $7
   WHERE id = $1 AND state = 'queued' AND node_id = $2 AND dispatches = $3 RETURNING id`;
 
+const CLAIM_QUEUED = `UPDATE commands SET state = 'sent', sent_at = $4
+  WHERE id = $1 AND state = 'queued' AND node_id = $2 AND ocpp_version = $3
+    AND (expires_at IS NULL OR expires_at > $4)
+  RETURNING ${COMMAND_COLUMNS}`;
+
+const RELEASE = `UPDATE commands SET state = 'queued', sent_at = NULL
+  WHERE id = $1 AND state = 'sent' AND node_id = $2 RETURNING id`;
+
 const FINISH_SENT = `UPDATE commands SET state = $2, response = coalesce($3, response),
   error_code = coalesce($4, error_code), error_reason = coalesce($5, error_reason),
-  answered_at = coalesce($6, answered_at)
+  answered_at = coalesce($6, answered_at), sent_at = CASE WHEN $7 THEN NULL ELSE sent_at END
   WHERE id = $1 AND state = 'sent' RETURNING id`;
 
 /** jsonb parameters as JSON text: node-postgres would send a JS array as a Postgres array. */
@@ -86,12 +94,36 @@ export async function claimCommand(
   return rows.length > 0;
 }
 
-/** Records a sent command's outcome (fields left out keep their value); false when it had left `sent`. */
+/**
+ * Claims a command in one statement when it is queued for `nodeId`, unexpired and meant for `version`
+ * (what a node checks before sending it): the row as claimed, or null when any of that does not hold.
+ */
+export async function claimQueuedCommand(
+  db: DataSource,
+  id: string,
+  nodeId: string,
+  version: string,
+  sentAt: Date,
+): Promise<Command | null> {
+  const [row] = await queryPrepared<Command>(db, CLAIM_QUEUED, [id, nodeId, version, sentAt]);
+  return row ? Object.assign(new Command(), row) : null;
+}
+
+/** Puts a command claimed by `nodeId` but not sent back to `queued`; false when it had left `sent`. */
+export async function releaseClaimedCommand(db: DataSource, id: string, nodeId: string): Promise<boolean> {
+  return (await queryPrepared(db, RELEASE, [id, nodeId])).length > 0;
+}
+
+/**
+ * Records a sent command's outcome (fields left out keep their value); false when it had left `sent`.
+ * `unsent`: it was claimed but never went out (its `sent_at` is cleared).
+ */
 export async function finishSentCommand(
   db: DataSource,
   id: string,
   state: CommandState,
   fields: Partial<Pick<Command, 'response' | 'errorCode' | 'errorReason' | 'answeredAt'>>,
+  opts: { unsent?: boolean } = {},
 ): Promise<boolean> {
   const rows = await queryPrepared(db, FINISH_SENT, [
     id,
@@ -100,6 +132,7 @@ export async function finishSentCommand(
     fields.errorCode ?? null,
     fields.errorReason ?? null,
     fields.answeredAt ?? null,
+    opts.unsent === true,
   ]);
   return rows.length > 0;
 }
