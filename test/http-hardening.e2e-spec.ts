@@ -314,6 +314,21 @@ describe('HTTP hardening', () => {
       expect((await from(a, other.token, '198.51.100.99')).status).toBe(200);
     });
 
+    it('counts requests to unknown api routes, and not the API documentation', async () => {
+      const node = await start({ RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_IP_PER_MINUTE: '3' });
+      const ip = '203.0.113.41';
+      for (let i = 0; i < 4; i++) {
+        expect((await node.http().get('/docs-json').set('X-Forwarded-For', ip)).status).toBe(200);
+      }
+      for (let i = 0; i < 3; i++) {
+        const missing = await node.http().get(`/api/v1/no-such-thing-${i}`).set('X-Forwarded-For', ip);
+        expectProblem(missing, 404, 'not_found');
+      }
+      const limited = await node.http().get('/health').set('X-Forwarded-For', ip);
+      expectProblem(limited, 429, 'rate_limited');
+      expect(limited.body.detail).toContain('client address');
+    });
+
     it('limits each client address across api nodes, with or without credentials', async () => {
       const env = { RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_IP_PER_MINUTE: '6' };
       const [a, b] = [await start(env), await start(env)];

@@ -27,7 +27,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SiteOwnersModule } from './site-owners/site-owners.module';
-import { RateLimitGuard } from './http/rate-limit.guard';
+import { RateLimitGuard, RateLimiter } from './http/rate-limit.guard';
 import { ReservationsModule } from './reservations/reservations.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TariffsModule } from './tariffs/tariffs.module';
@@ -82,7 +82,7 @@ export class ApiModule {
         PortalModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+      providers: [RateLimiter, { provide: APP_GUARD, useClass: RateLimitGuard }],
     };
   }
 }

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, ProblemDetailsFilter, createValidationPipe, loadConfig } from '@csms/common';
 import { ApiModule, ApiModuleOptions } from './api.module';
 import { requestTimeout } from './http/request-timeout';
+import { RateLimiter, startRateLimit } from './http/rate-limit.guard';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -32,6 +33,8 @@ export function configureApiApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   // No ETag: API answers are not cached by clients, and hashing every body costs CPU on every request.
   app.set('etag', false);
+  // First, so that the rate limits' round trip overlaps the rest of the middleware and the routing.
+  app.use(startRateLimit(app.get(RateLimiter)));
   app.use(
     helmet({
       contentSecurityPolicy: {
