@@ -835,6 +835,28 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       expect(got.body).toMatchObject({ state: 'answered', answered_at: res.body.answered_at });
     });
 
+    it('answers with the command as stored, whether the outcome came with the notice or was read back', async () => {
+      const charger = await connectedCharger('ocpp1.6');
+      // Small: the gateway's notice carries the outcome. Large (over 8 KB): the api reads the row.
+      const configurationKey = Array.from({ length: 120 }, (_, i) => ({
+        key: `VendorKey${i}`,
+        readonly: true,
+        value: 'v'.repeat(80),
+      }));
+      for (const keys of [configurationKey.slice(0, 2), configurationKey]) {
+        charger.answer('GetConfiguration', () => ({ configurationKey: keys }));
+        const res = await send(charger.identity, 'get-configuration', {});
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({
+          state: 'answered',
+          gateway_node: nodeA,
+          response: { configurationKey: keys },
+        });
+        const got = await api.http().get(`/api/v1/commands/${res.body.id}`).set(bearer(owner.token));
+        expect(got.body).toEqual(res.body);
+      }
+    });
+
     /** A command row written straight to the table, assigned to `nodeId` at its first dispatch, and its job. */
     const queuedRow = async (chargePointId: string, nodeId: string, payload: Record<string, any>) => {
       const id = newId('cmd');

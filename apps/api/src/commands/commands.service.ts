@@ -204,9 +204,15 @@ export class CommandsService {
     // A command parked for a reconnect will not move within seconds.
     if (current.state === 'queued' && current.nodeId === null) return current;
     while (!FINAL_COMMAND_STATES.includes(current.state) && Date.now() < deadline) {
-      // Woken by the gateway's notice when the charger answered; the poll is the fallback.
-      await this.outcomes.wait(command.id, Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
-      current = (await readCommand(this.db, command.id)) ?? current;
+      // Woken by the gateway's notice when the charger answered, which carries what it wrote to the row
+      // unless that was large; else the row is read (the poll is the fallback).
+      const outcome = await this.outcomes.wait(
+        command.id,
+        Math.min(POLL_MS, Math.max(1, deadline - Date.now())),
+      );
+      current = outcome
+        ? Object.assign(new Command(), current, outcome)
+        : ((await readCommand(this.db, command.id)) ?? current);
     }
     return current;
   }

@@ -18,6 +18,7 @@ import {
   finishSentCommand,
   releaseClaimedCommand,
   ConnectionRegistry,
+  CommandOutcomeFields,
   CommandOutcomes,
   QUEUE_BACKEND,
   type QueueBackend,
@@ -139,7 +140,7 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       await this.failUnsent(command.id, schemaError, command.ocppAction, version);
       return;
     }
-    await this.send(command, connection, command.ocppAction, command.payload);
+    await this.send(command, connection);
   }
 
   /** Reads the row first and checks it step by step: a re-delivered, expired, moved or re-versioned command. */
@@ -185,14 +186,9 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       return;
     }
 
-    const claimed = await claimCommand(this.db, command, {
-      sentAt: this.clock.now(),
-      ocppAction,
-      payload,
-      ocppVersion: version,
-    });
-    if (!claimed) return;
-    await this.send(command, connection, ocppAction, payload);
+    const claim = { sentAt: this.clock.now(), ocppAction, payload, ocppVersion: version };
+    if (!(await claimCommand(this.db, command, claim))) return;
+    await this.send(Object.assign(command, claim, { state: 'sent' as const }), connection);
   }
 
   /** A claimed command whose payload fails the schema: failed, and not sent after all. */
@@ -209,21 +205,16 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     if (done) await this.outcomes.publish(id).catch(() => undefined);
   }
 
-  /** Sends a claimed command's CALL and records the charger's answer. */
-  private async send(
-    command: Command,
-    connection: ChargerConnection,
-    ocppAction: string,
-    payload: Record<string, unknown>,
-  ): Promise<void> {
-    const sent = { id: command.id, chargePointId: command.chargePointId, ocppAction, payload };
+  /** Sends a claimed command's CALL (the row as claimed) and records the charger's answer. */
+  private async send(sent: Command, connection: ChargerConnection): Promise<void> {
+    const { ocppAction, payload } = sent;
     try {
       const response = (await connection.call(ocppAction, payload, {
         callTimeoutMs: this.config.commands.callTimeoutMs,
       })) as Record<string, unknown> | null;
       const status = typeof response?.status === 'string' ? response.status : undefined;
       this.logger.debug(
-        { command: command.id, chargePointId: command.chargePointId, ocppAction, status },
+        { command: sent.id, chargePointId: sent.chargePointId, ocppAction, status },
         'Command answered',
       );
       await this.finishSent(sent, status && REJECTING_STATUSES.has(status) ? 'rejected' : 'answered', {
@@ -278,7 +269,7 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
   }
 
   private async finishSent(
-    command: Pick<Command, 'id' | 'chargePointId' | 'ocppAction' | 'payload'>,
+    command: Command,
     state: CommandState,
     fields: Partial<Pick<Command, 'response' | 'errorCode' | 'errorReason' | 'answeredAt'>>,
   ): Promise<void> {
@@ -322,7 +313,21 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
         recorded = Boolean(alone?.affected);
       });
     }
-    // Wake the api request waiting for this command (a hint; the row is the outcome).
-    if (recorded) await this.outcomes.publish(command.id).catch(() => undefined);
+    // Wake the api request waiting for this command, with what the row now holds.
+    if (!recorded) return;
+    const outcome: CommandOutcomeFields = {
+      state,
+      ocppAction: command.ocppAction,
+      ocppVersion: command.ocppVersion,
+      payload: command.payload,
+      response: fields.response ?? null,
+      errorCode: fields.errorCode ?? null,
+      errorReason: fields.errorReason ?? null,
+      nodeId: command.nodeId,
+      dispatches: command.dispatches,
+      sentAt: command.sentAt,
+      answeredAt: fields.answeredAt ?? null,
+    };
+    await this.outcomes.publish(command.id, outcome).catch(() => undefined);
   }
 }
