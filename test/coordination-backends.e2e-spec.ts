@@ -86,6 +86,28 @@ describe.each(['redis', 'postgres'] as const)('coordination on %s', (kind) => {
     expect(await registry.nodeOf(cp)).toBeNull();
   });
 
+  it('answers nodesOf for every charger of a large organization, in order, live nodes only', async () => {
+    const { registry } = backends;
+    const [live, dead] = [node('live'), node('dead')];
+    await registry.heartbeat(live);
+    const ids = Array.from({ length: 12_000 }, (_, i) => `cp_${i}_${randomBytes(2).toString('hex')}`);
+    // Every third on the live node, every third on a node that never beat, the rest not connected.
+    await registry.restore(
+      live,
+      ids.filter((_id, i) => i % 3 === 0),
+    );
+    await registry.restore(
+      dead,
+      ids.filter((_id, i) => i % 3 === 1),
+    );
+    const nodes = await registry.nodesOf(ids);
+    expect(nodes.size).toBe(ids.length);
+    expect([...nodes.keys()]).toEqual(ids);
+    ids.forEach((id, i) => expect(nodes.get(id)).toBe(i % 3 === 0 ? live : null));
+    await registry.removeNode(live);
+    await registry.removeNode(dead);
+  });
+
   it('takes a node that stops heartbeating offline when its heartbeat runs out, and forgets a removed node', async () => {
     const { registry } = backends;
     const n = node('n');

@@ -32,6 +32,8 @@ for i, node in ipairs(nodes) do
 end
 return nodes`;
 
+const LIVE_NODES_CHUNK = 1000;
+
 type ScriptedRedis = Redis & {
   csmsLiveNodesOf(numKeys: number, ...args: string[]): Promise<Array<string | null>>;
 };
@@ -119,14 +121,26 @@ export class RedisConnectionRegistry extends ConnectionRegistry {
     return result;
   }
 
+  /**
+   * In script calls of at most LIVE_NODES_CHUNK chargers (a filter on `connected` asks for every charger
+   * of an organization): Lua unpacks a call's keys on its stack, and each call holds Redis alone.
+   */
   private async liveNodesOf(chargePointIds: string[]): Promise<Array<string | null>> {
-    const nodes = await (this.redis as ScriptedRedis).csmsLiveNodesOf(
-      chargePointIds.length,
-      ...chargePointIds.map((id) => this.cpKey(id)),
-      this.nodeKey(''),
+    const chunks: string[][] = [];
+    for (let i = 0; i < chargePointIds.length; i += LIVE_NODES_CHUNK) {
+      chunks.push(chargePointIds.slice(i, i + LIVE_NODES_CHUNK));
+    }
+    const answers = await Promise.all(
+      chunks.map((ids) =>
+        (this.redis as ScriptedRedis).csmsLiveNodesOf(
+          ids.length,
+          ...ids.map((id) => this.cpKey(id)),
+          this.nodeKey(''),
+        ),
+      ),
     );
     // Lua's false arrives as null.
-    return nodes.map((node) => node || null);
+    return answers.flat().map((node) => node || null);
   }
 
   async heartbeat(nodeId: string, ttlSeconds = NODE_TTL_SECONDS): Promise<boolean> {

@@ -193,16 +193,10 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
 
   /** A claimed command whose payload fails the schema: failed, and not sent after all. */
   private async failUnsent(id: string, schemaError: string, ocppAction: string, version: string) {
-    const done = await finishSentCommand(
-      this.db,
-      id,
-      'failed',
-      invalidPayload(schemaError, ocppAction, version),
-      {
-        unsent: true,
-      },
-    );
-    if (done) await this.outcomes.publish(id).catch(() => undefined);
+    const failure = invalidPayload(schemaError, ocppAction, version);
+    if (await finishSentCommand(this.db, id, 'failed', failure, { unsent: true })) {
+      await this.outcomes.publish(id).catch(() => undefined);
+    }
   }
 
   /** Sends a claimed command's CALL (the row as claimed) and records the charger's answer. */
