@@ -896,12 +896,21 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
       expect(charger.callsOf('Reset')).toHaveLength(0);
     });
 
-    it('puts back a command claimed for a charger the registry places on another live node, and routes it there', async () => {
+    /**
+     * A 1.6 charger connected to node A whose connect-time delivery (the commands queued for it on other
+     * nodes, right after its registry entry) has passed, so that a command written now is the test's.
+     */
+    const settledCharger = async () => {
       const charger = await connectedCharger('ocpp1.6');
       await eventually(async () =>
         expect(await api.app.get(ConnectionRegistry).nodeOf(charger.identity)).toBe(nodeA),
       );
       await new Promise((r) => setTimeout(r, 300));
+      return charger;
+    };
+
+    it('puts back a command claimed for a charger the registry places on another live node, and routes it there', async () => {
+      const charger = await settledCharger();
       // The charger reconnected elsewhere as far as the registry knows; this node still has its old socket.
       const otherNode = `gw-other-${randomBytes(2).toString('hex')}`;
       const registry = api.app.get(ConnectionRegistry);
@@ -929,32 +938,10 @@ describe('remote commands: api → BullMQ → gateway → charger', () => {
     });
 
     it('moves the commands of a node whose heartbeat expired to the node now holding the charger', async () => {
-      const charger = await connectedCharger('ocpp1.6');
-      // A connecting charger gets the commands queued for it on other nodes (the gateway's connect-time
-      // delivery, right after the registry entry): let that pass first, so this command is the sweeper's.
-      await eventually(async () =>
-        expect(await api.app.get(ConnectionRegistry).nodeOf(charger.identity)).toBe(nodeA),
-      );
-      await new Promise((r) => setTimeout(r, 300));
+      // Past the connect-time delivery, so this command is the sweeper's.
+      const charger = await settledCharger();
       const deadNode = `gw-dead-${randomBytes(2).toString('hex')}`;
-      const id = newId('cmd');
-      await db.getRepository(Command).insert({
-        id,
-        organizationId: owner.orgId,
-        chargePointId: charger.identity,
-        action: 'reset',
-        ocppAction: 'Reset',
-        ocppVersion: '1.6',
-        request: { type: 'soft' } as Record<string, any>,
-        payload: { type: 'Soft' } as Record<string, any>,
-        state: 'queued',
-        nodeId: deadNode,
-        dispatches: 1,
-        createdAt: new Date(),
-      });
-      await api.app
-        .get(CommandProducer)
-        .enqueue(deadNode, { commandId: id, chargePointId: charger.identity }, 1);
+      const id = await queuedRow(charger.identity, deadNode, { type: 'Soft' });
 
       const report = await api.app.get(CommandsMaintenanceService).sweep();
       expect(report.moved).toBe(1);

@@ -209,38 +209,24 @@ describe('HTTP hardening', () => {
       );
     });
 
-    it('answers 503 request_timeout to a read blocked on a locked table', async () => {
+    it.each([
+      ['through TypeORM (the tariff list)', 'tariffs', '/api/v1/tariffs'],
+      ['through a prepared statement (the charge point list)', 'charge_points', '/api/v1/charge-points'],
+    ])('answers 503 request_timeout to a read blocked on a locked table, %s', async (_how, table, path) => {
       const slow = await start({ API_REQUEST_TIMEOUT_MS: '2000', COMMAND_WAIT_MS: '500' });
       const holder = new Client({ connectionString: stack.databaseUrl });
       await holder.connect();
       try {
         await holder.query('BEGIN');
-        await holder.query('LOCK TABLE tariffs IN ACCESS EXCLUSIVE MODE');
-        const res = await slow.http().get('/api/v1/tariffs').set(bearer(owner.token));
-        expect(res.status).toBe(503);
-        expectProblem(res, 503, 'request_timeout');
-      } finally {
-        await holder.query('ROLLBACK');
-        await holder.end();
-      }
-      expect((await slow.http().get('/api/v1/tariffs').set(bearer(owner.token))).status).toBe(200);
-    });
-
-    it('answers 503 request_timeout when a prepared statement is cancelled (the charge point list)', async () => {
-      const slow = await start({ API_REQUEST_TIMEOUT_MS: '2000', COMMAND_WAIT_MS: '500' });
-      const holder = new Client({ connectionString: stack.databaseUrl });
-      await holder.connect();
-      try {
-        await holder.query('BEGIN');
-        await holder.query('LOCK TABLE charge_points IN ACCESS EXCLUSIVE MODE');
-        const res = await slow.http().get('/api/v1/charge-points').set(bearer(owner.token));
+        await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+        const res = await slow.http().get(path).set(bearer(owner.token));
         expectProblem(res, 503, 'request_timeout');
         expect(res.headers['retry-after']).toBe('1');
       } finally {
         await holder.query('ROLLBACK');
         await holder.end();
       }
-      expect((await slow.http().get('/api/v1/charge-points').set(bearer(owner.token))).status).toBe(200);
+      expect((await slow.http().get(path).set(bearer(owner.token))).status).toBe(200);
     });
 
     /** Sends `head` then one byte of `trickle` every 200 ms; resolves with what the server answered. */
