@@ -84,7 +84,11 @@ describe('api workers (API_WORKERS, node cluster on one port)', () => {
     await until(() => {
       const now = childrenOf(api.pid);
       return now.length === 2 && !now.includes(victim) && now.includes(survivor);
-    }, 60_000);
+    }, 60_000).catch((err: Error) => {
+      // What the supervisor said (a replacement that failed to start stops them all) and who is left.
+      const left = childrenOf(api.pid).join(', ') || 'none';
+      throw new Error(`${err.message}; workers now: ${left}; api output:\n${api.output().slice(-4000)}`);
+    });
     const replacement = childrenOf(api.pid).find((pid) => pid !== survivor)!;
     await until(() => api.output().includes(`worker ${victim} exited`), 5_000);
     const health = await Promise.all(Array.from({ length: 6 }, () => call(api.port, 'GET', '/health')));
