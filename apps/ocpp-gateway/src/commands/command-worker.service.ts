@@ -121,7 +121,7 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
       claimQueuedCommand(this.db, job.commandId, this.nodeId, version, this.clock.now()),
       this.registry.nodeOf(job.chargePointId),
     ]);
-    if (!command) return this.deliverChecked(job);
+    if (!command) return this.deliverChecked(job, owner);
     if (owner && owner !== this.nodeId) {
       // The charger reconnected to another node: put the command back and route it there.
       if (await releaseClaimedCommand(this.db, command.id, this.nodeId)) {
@@ -143,12 +143,18 @@ export class CommandWorkerService implements OnApplicationBootstrap, BeforeAppli
     await this.send(command, connection);
   }
 
-  /** Reads the row first and checks it step by step: a re-delivered, expired, moved or re-versioned command. */
-  private async deliverChecked({ commandId, chargePointId }: SendCommandJob): Promise<void> {
+  /**
+   * Reads the row first and checks it step by step: a re-delivered, expired, moved or re-versioned
+   * command. `knownOwner`: the registry's answer when the claim just read it.
+   */
+  private async deliverChecked(
+    { commandId, chargePointId }: SendCommandJob,
+    knownOwner?: string | null,
+  ): Promise<void> {
     // The row and the charger's registry entry side by side (the job names the row's charger).
     const [command, owner] = await Promise.all([
       readCommand(this.db, commandId),
-      this.registry.nodeOf(chargePointId),
+      knownOwner !== undefined ? knownOwner : this.registry.nodeOf(chargePointId),
     ]);
     // Already sent, answered, moved elsewhere: a duplicate or late job does nothing.
     if (!command || command.state !== 'queued' || command.nodeId !== this.nodeId) return;
