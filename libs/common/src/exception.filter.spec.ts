@@ -1,4 +1,4 @@
-import { isBackendUnavailable } from './exception.filter';
+import { isBackendUnavailable, sqlStateOf } from './exception.filter';
 
 describe('isBackendUnavailable', () => {
   const withCode = (message: string, code?: string) => Object.assign(new Error(message), { code });
@@ -23,5 +23,16 @@ describe('isBackendUnavailable', () => {
     ['a string', 'ECONNREFUSED'],
   ])('does not take %s for an outage', (_label, err) => {
     expect(isBackendUnavailable(err)).toBe(false);
+  });
+});
+
+describe('sqlStateOf', () => {
+  it("reads the SQLSTATE from TypeORM's wrapper or from node-postgres's own error", () => {
+    expect(sqlStateOf(Object.assign(new Error('query failed'), { driverError: { code: '57014' } }))).toBe(
+      '57014',
+    );
+    expect(sqlStateOf(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe('23505');
+    expect(sqlStateOf(new Error('no code'))).toBeUndefined();
+    expect(sqlStateOf(undefined)).toBeUndefined();
   });
 });

@@ -47,11 +47,19 @@ const DATABASE_ERRORS: Record<string, { status: number; code: string; detail: st
   '55P03': { status: 503, code: 'request_timeout', detail: 'The data is busy; retry later' },
 };
 
+/**
+ * The SQLSTATE of a failed statement, or undefined: TypeORM wraps the driver's error (`driverError`), a
+ * prepared statement (queryPrepared) throws node-postgres's own, which carries it itself.
+ */
+export function sqlStateOf(err: unknown): string | undefined {
+  const e = err as { driverError?: { code?: unknown }; code?: unknown } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 function databaseProblem(exception: unknown): { body: ProblemBody; headers: Record<string, string> } | null {
-  // TypeORM wraps the driver's error; a prepared statement (queryPrepared) throws node-postgres's own.
-  const e = exception as { driverError?: { code?: unknown }; code?: unknown } | null;
-  const sqlState = e?.driverError?.code ?? e?.code;
-  const known = typeof sqlState === 'string' ? DATABASE_ERRORS[sqlState] : undefined;
+  const sqlState = sqlStateOf(exception);
+  const known = sqlState ? DATABASE_ERRORS[sqlState] : undefined;
   if (!known) return null;
   return {
     body: {

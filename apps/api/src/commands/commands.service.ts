@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   APP_CONFIG,
   AppConfig,
@@ -12,6 +12,7 @@ import {
   newId,
   page,
   pageParams,
+  sqlStateOf,
 } from '@csms/common';
 import { ChargePoint, Command, FINAL_COMMAND_STATES, OcppVersion, queryPrepared } from '@csms/domain';
 import { AuthContext } from '@csms/auth';
@@ -432,8 +433,6 @@ function stableJson(value: unknown): string {
   );
 }
 
-/** TypeORM's QueryFailedError or, from a prepared statement, node-postgres's own error. */
 function isUniqueViolation(err: unknown): boolean {
-  const code = err instanceof QueryFailedError ? (err.driverError as { code?: string })?.code : undefined;
-  return (code ?? (err as { code?: unknown } | null)?.code) === '23505';
+  return sqlStateOf(err) === '23505';
 }

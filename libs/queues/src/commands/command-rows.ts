@@ -41,9 +41,13 @@ function json(value: Record<string, unknown> | null | undefined): string | null 
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
-export async function readCommand(db: DataSource, id: string): Promise<Command | null> {
-  const [row] = await queryPrepared<Command>(db, READ, [id]);
+/** The entity of a row read in the entity's shape, or null. */
+function commandOf(row: Command | undefined): Command | null {
   return row ? Object.assign(new Command(), row) : null;
+}
+
+export async function readCommand(db: DataSource, id: string): Promise<Command | null> {
+  return commandOf((await queryPrepared<Command>(db, READ, [id]))[0]);
 }
 
 /** Inserts the row as given; a unique violation (its Idempotency-Key) is node-postgres's error code 23505. */
@@ -105,8 +109,7 @@ export async function claimQueuedCommand(
   version: string,
   sentAt: Date,
 ): Promise<Command | null> {
-  const [row] = await queryPrepared<Command>(db, CLAIM_QUEUED, [id, nodeId, version, sentAt]);
-  return row ? Object.assign(new Command(), row) : null;
+  return commandOf((await queryPrepared<Command>(db, CLAIM_QUEUED, [id, nodeId, version, sentAt]))[0]);
 }
 
 /** Puts a command claimed by `nodeId` but not sent back to `queued`; false when it had left `sent`. */
