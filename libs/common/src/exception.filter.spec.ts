@@ -1,4 +1,4 @@
-import { isBackendUnavailable, sqlStateOf } from './exception.filter';
+import { isBackendUnavailable, isUniqueViolation, sqlStateOf } from './exception.filter';
 
 describe('isBackendUnavailable', () => {
   const withCode = (message: string, code?: string) => Object.assign(new Error(message), { code });
@@ -34,5 +34,16 @@ describe('sqlStateOf', () => {
     expect(sqlStateOf(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe('23505');
     expect(sqlStateOf(new Error('no code'))).toBeUndefined();
     expect(sqlStateOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('isUniqueViolation', () => {
+  it('is true for SQLSTATE 23505 only, wrapped or not', () => {
+    expect(
+      isUniqueViolation(Object.assign(new Error('query failed'), { driverError: { code: '23505' } })),
+    ).toBe(true);
+    expect(isUniqueViolation(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(true);
+    expect(isUniqueViolation(Object.assign(new Error('foreign key'), { code: '23503' }))).toBe(false);
+    expect(isUniqueViolation(new Error('no code'))).toBe(false);
   });
 });

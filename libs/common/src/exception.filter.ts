@@ -57,6 +57,11 @@ export function sqlStateOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** A statement refused by a unique index or constraint (SQLSTATE 23505), however the error is wrapped. */
+export function isUniqueViolation(err: unknown): boolean {
+  return sqlStateOf(err) === '23505';
+}
+
 function databaseProblem(exception: unknown): { body: ProblemBody; headers: Record<string, string> } | null {
   const sqlState = sqlStateOf(exception);
   const known = sqlState ? DATABASE_ERRORS[sqlState] : undefined;

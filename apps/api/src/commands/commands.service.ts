@@ -12,7 +12,7 @@ import {
   newId,
   page,
   pageParams,
-  sqlStateOf,
+  isUniqueViolation,
 } from '@csms/common';
 import { ChargePoint, Command, FINAL_COMMAND_STATES, OcppVersion, queryPrepared } from '@csms/domain';
 import { AuthContext } from '@csms/auth';
@@ -431,8 +431,4 @@ function stableJson(value: unknown): string {
         )
       : v,
   );
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return sqlStateOf(err) === '23505';
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, Page, Problems, newId, page, pageParams } from '@csms/common';
+import { Clock, Page, Problems, isUniqueViolation, newId, page, pageParams } from '@csms/common';
 import { AuthContext } from '@csms/auth';
 import { ChargingSession, Dispute, Driver, OutboundEmail } from '@csms/domain';
 import { NotificationsProducer } from '@csms/queues';
@@ -9,8 +9,6 @@ import { minorDigits, minorToMajor, roundHalfUp, toMicros } from '../tariffs/pri
 import { DisputeCreatedView } from '../portal/dto/portal.dto';
 import { AuditService } from '../audit/audit.service';
 import { DisputeListQueryDto, DisputeView, ResolveDisputeDto } from './dto/dispute.dto';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** A major-unit JSON number as exact minor units. */
 function toMinor(amount: number, currency: string): number {
@@ -72,7 +70,7 @@ export class DisputesService {
     try {
       await this.db.getRepository(Dispute).insert(dispute);
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(err)) {
         throw Problems.conflict('dispute_open', 'This session already has an open dispute');
       }
       throw err;

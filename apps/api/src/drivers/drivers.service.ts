@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Clock, Page, Problems, newId, page, pageParams } from '@csms/common';
+import { Clock, Page, Problems, isUniqueViolation, newId, page, pageParams } from '@csms/common';
 import { AuthContext, hashPassword, hashToken } from '@csms/auth';
 import { Driver, IdTag, OutboundEmail, User } from '@csms/domain';
 import { NotificationsProducer } from '@csms/queues';
@@ -15,8 +15,6 @@ import {
   DriverView,
   UpdateDriverDto,
 } from './dto/driver.dto';
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Drivers of the organization's network. Creating one creates their user account (kind `driver`, no
@@ -68,7 +66,7 @@ export class DriversService {
           kind: 'driver',
         });
       } catch (err) {
-        if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+        if (isUniqueViolation(err)) {
           throw Problems.conflict('email_taken', `An account with the email ${email} already exists`, {
             errors: [{ field: 'email', message: 'email is already registered' }],
           });

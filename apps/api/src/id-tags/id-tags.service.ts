@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Page, Problems, newId, page, pageParams } from '@csms/common';
+import { Page, Problems, isUniqueViolation, newId, page, pageParams } from '@csms/common';
 import { AuthContext } from '@csms/auth';
 import { Driver, IdTag } from '@csms/domain';
 import { CreateIdTagDto, IdTagListQueryDto, IdTagView, UpdateIdTagDto } from './dto/id-tag.dto';
@@ -110,7 +110,7 @@ export class IdTagsService {
       try {
         await this.db.getRepository(IdTag).update({ id: tag.id, organizationId: auth.orgId }, changes);
       } catch (err) {
-        if ((err as { code?: string }).code === '23505') throw duplicate(dto.value ?? tag.value);
+        if (isUniqueViolation(err)) throw duplicate(dto.value ?? tag.value);
         throw err;
       }
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, Clock, Problems, newId } from '@csms/common';
+import { APP_CONFIG, AppConfig, Clock, Problems, isUniqueViolation, newId } from '@csms/common';
 import { Membership, Organization, User, UserKind, UserToken } from '@csms/domain';
 import {
   AuthContext,
@@ -16,8 +16,6 @@ import { OrganizationProvisioningService } from '../organizations/organization-p
 import { SignupDto } from './dto/signup.dto';
 import { LoginLimiterService } from './login-limiter.service';
 import { MeResponse, SignupResponse, TokenResponse, UserView } from './dto/responses.dto';
-
-const UNIQUE_VIOLATION = '23505';
 
 export function toUserView(user: User): UserView {
   return {
@@ -63,7 +61,7 @@ export class IdentityService {
     try {
       await manager.insert(User, user);
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(err)) {
         throw Problems.conflict('email_taken', 'An account with this email already exists');
       }
       throw err;

@@ -1,6 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
-import { Clock, Page, PageQueryDto, Problems, newId, page, pageParams } from '@csms/common';
+import {
+  Clock,
+  Page,
+  PageQueryDto,
+  Problems,
+  isUniqueViolation,
+  newId,
+  page,
+  pageParams,
+} from '@csms/common';
 import {
   Invitation,
   InvitationStatus,
@@ -18,7 +27,6 @@ import { TokenResponse } from '../identity/dto/responses.dto';
 
 /** Invitations expire after 7 days (operator guide). */
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
-const UNIQUE_VIOLATION = '23505';
 
 export interface NewInvitation {
   email: string;
@@ -104,7 +112,7 @@ export class InvitationsService {
       try {
         await manager.insert(Invitation, invitation);
       } catch (err) {
-        if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw this.pendingConflict(email);
+        if (isUniqueViolation(err)) throw this.pendingConflict(email);
         throw err;
       }
       const emailId = await this.queueEmail(manager, invitation);
@@ -198,7 +206,7 @@ export class InvitationsService {
           { status: 'pending', expiresAt: inv.expiresAt, sentAt: now, tokenHash: null },
         );
       } catch (err) {
-        if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw this.pendingConflict(inv.email);
+        if (isUniqueViolation(err)) throw this.pendingConflict(inv.email);
         throw err;
       }
       await this.cancelEmails(manager, inv.id);

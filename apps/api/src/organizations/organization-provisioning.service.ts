@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Problems, newId } from '@csms/common';
+import { Problems, isUniqueViolation, newId } from '@csms/common';
 import { DEFAULT_ORGANIZATION_SETTINGS, Membership, Organization, OrganizationSettings } from '@csms/domain';
 import { AuditService } from '../audit/audit.service';
 import { slugify } from './slug';
@@ -15,8 +15,6 @@ export interface NewOrganization {
   address?: string | null;
   taxId?: string | null;
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Validated DTOs carry absent fields as `undefined`; they must not override the defaults. */
 function definedOnly<T extends object>(value: T | undefined): Partial<T> {
@@ -50,7 +48,7 @@ export class OrganizationProvisioningService {
     try {
       await manager.insert(Organization, organization);
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(err)) {
         throw Problems.conflict('slug_taken', `The slug "${slug}" is already in use`);
       }
       throw err;

@@ -1,6 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, FindOptionsWhere, In, IsNull, QueryFailedError, Raw } from 'typeorm';
-import { APP_CONFIG, AppConfig, Clock, Page, Problems, newId, page, pageParams } from '@csms/common';
+import { DataSource, FindOptionsWhere, In, IsNull, Raw } from 'typeorm';
+import {
+  APP_CONFIG,
+  AppConfig,
+  Clock,
+  Page,
+  Problems,
+  isUniqueViolation,
+  newId,
+  page,
+  pageParams,
+} from '@csms/common';
 import {
   ChargePoint,
   Command,
@@ -352,10 +362,6 @@ export class ReservationsService {
 
 function isOffline(err: unknown): boolean {
   return (err as { code?: string })?.code === 'charge_point_offline';
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505';
 }
 
 function snake(value: string): string {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { Clock } from '@csms/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock, isUniqueViolation } from '@csms/common';
 import {
   layoutDigestOfKey,
   layoutKey,
@@ -353,10 +353,8 @@ const repeated = (element: string, rows: number) =>
 /** After a batch held a set already stored, batches skip stored sets for this long. */
 const RETRIES_WINDOW_MS = 60_000;
 
-/** A unique violation: a set of the batch was stored already (node-postgres's error, or TypeORM's). */
-const isStoredAlready = (err: unknown) =>
-  (err instanceof QueryFailedError ? (err.driverError as { code?: string }) : (err as { code?: string }))
-    ?.code === '23505';
+/** A unique violation: a set of the batch was stored already. */
+const isStoredAlready = isUniqueViolation;
 
 /** A 1.6 StopTransaction's completion of its session. */
 export interface SessionStop {
