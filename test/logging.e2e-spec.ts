@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningApp, TestStack, createTestStack, startApi } from './support/harness';
+import { aChargePoint } from './support/chargers';
 import { bearer, createApiKey, signUp } from './support/session';
 
 describe('structured logs', () => {
@@ -16,6 +17,28 @@ describe('structured logs', () => {
   afterAll(async () => {
     await api?.close();
     await stack?.dispose();
+  });
+
+  it("binds the request's id to what the services log while handling it", async () => {
+    const owner = await signUp(api);
+    const cp = await aChargePoint(api, owner.token, { registration_status: 'pending' });
+    // Accepting a pending charger that is not connected: the hook logs that no boot trigger went out.
+    await api
+      .http()
+      .patch(`/api/v1/charge-points/${cp.id}`)
+      .set(bearer(owner.token))
+      .set('X-Request-Id', 'req-service-line')
+      .send({ registration_status: 'accepted' })
+      .expect(200);
+
+    const lines = readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.req?.id === 'req-service-line');
+    expect(lines.map((l) => l.msg)).toEqual(['No boot trigger sent', 'request completed']);
+    expect(lines[0]).toMatchObject({ service: 'api', chargePointId: cp.id, req: { id: 'req-service-line' } });
+    expect(lines[1]).toMatchObject({ req: { method: 'PATCH', url: `/api/v1/charge-points/${cp.id}` } });
   });
 
   it('logs each request as JSON with its request id, and never a token, key or password', async () => {

@@ -4,8 +4,17 @@ import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express
 import type { Server } from 'node:http';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
-import { APP_CONFIG, AppConfig, ProblemDetailsFilter, createValidationPipe, loadConfig } from '@csms/common';
+import { Logger, PARAMS_PROVIDER_TOKEN, Params } from 'nestjs-pino';
+import {
+  APP_CONFIG,
+  AppConfig,
+  ProblemDetailsFilter,
+  createValidationPipe,
+  isHealthProbe,
+  loadConfig,
+  requestLogging,
+  rootLoggerOf,
+} from '@csms/common';
 import { ApiModule, ApiModuleOptions } from './api.module';
 import { requestTimeout } from './http/request-timeout';
 import { RateLimiter, startRateLimit } from './http/rate-limit.guard';
@@ -33,7 +42,9 @@ export function configureApiApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   // No ETag: API answers are not cached by clients, and hashing every body costs CPU on every request.
   app.set('etag', false);
-  // First, so that the rate limits' round trip overlaps the rest of the middleware and the routing.
+  // First, so that every answer carries its request id and is logged, refusals included.
+  app.use(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN)), { ignore: isHealthProbe }));
+  // Next, so that the rate limits' round trip overlaps the rest of the middleware and the routing.
   app.use(startRateLimit(app.get(RateLimiter)));
   app.use(
     helmet({

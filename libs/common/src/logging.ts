@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import pino from 'pino';
+import pino, { Level, Logger } from 'pino';
 import { monotonicFactory } from 'ulid';
 import type { AppConfig } from './config';
 import { pooledRandom } from './ids';
@@ -9,39 +9,100 @@ import { REDACTED_PATHS, redactUrl } from './redact';
 /** Monotonic within a millisecond, and its randomness drawn from a pool rather than byte by byte. */
 const requestUlid = monotonicFactory(pooledRandom());
 
-/** nestjs-pino settings shared by both apps: JSON logs, a request id on every line, secrets redacted. */
-export function loggerParams(config: AppConfig, service: string): Params {
+/** The process's root logger: JSON lines, the service (and gateway node) on each, secrets redacted. */
+export function createRootLogger(config: AppConfig, service: string): Logger {
   const options = {
     level: config.log.level,
     base: { service, node: service === 'ocpp-gateway' ? config.gateway.nodeId : undefined },
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const incoming = req.headers['x-request-id'];
-      const id =
-        typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : `req_${requestUlid()}`;
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    serializers: {
-      req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
-        id: req.id,
-        method: req.method,
-        url: redactUrl(req.url),
-        headers: {
-          'user-agent': req.headers['user-agent'],
-          authorization: req.headers['authorization'] ? '[REDACTED]' : undefined,
-          'x-api-key': req.headers['x-api-key'] ? '[REDACTED]' : undefined,
-        },
-      }),
-    },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
   };
   // LOG_FILE sends the JSON lines to a file instead of stdout (log shipping, and the redaction tests).
-  return {
-    pinoHttp: config.log.file
-      ? [options, pino.destination({ dest: config.log.file, sync: true, mkdir: true })]
-      : options,
+  return config.log.file
+    ? pino(options, pino.destination({ dest: config.log.file, sync: true, mkdir: true }))
+    : pino(options);
+}
+
+/**
+ * nestjs-pino settings shared by both apps: Nest's logger writes through the root logger, and within a
+ * request through the request's own logger, which `requestLogging` (installed by each app's bootstrap)
+ * attaches to the request. nestjs-pino's own request middleware (pino-http) is not used.
+ */
+export function loggerParams(config: AppConfig, service: string): Params {
+  return { pinoHttp: { logger: createRootLogger(config, service) }, useExisting: true };
+}
+
+/** The root logger that `loggerParams` created, from the params nestjs-pino was given. */
+export function rootLoggerOf(params: Params): Logger {
+  const logger = (params.pinoHttp as { logger?: Logger } | undefined)?.logger;
+  if (!logger) throw new Error('nestjs-pino was not configured with loggerParams');
+  return logger;
+}
+
+/** The client's X-Request-Id when it is a sensible token, else a new one; echoed in the response. */
+function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id =
+    typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : `req_${requestUlid()}`;
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/** The health check, probed every few seconds by load balancers: not worth a line each time. */
+export function isHealthProbe(req: IncomingMessage): boolean {
+  return req.url === '/health' || req.url?.startsWith('/health?') === true;
+}
+
+/** Express's request: the path as it arrived stays in `originalUrl` while routers rewrite `url`. */
+type ArrivingRequest = IncomingMessage & { originalUrl?: string };
+
+export interface RequestLoggingOptions {
+  /** Requests that get an id and a logger but no line of their own (health probes). */
+  ignore?: (req: IncomingMessage) => boolean;
+}
+
+/**
+ * Express middleware, first in the chain: gives each request its id (`X-Request-Id`) and a logger
+ * whose lines carry `req.id`, and writes one line when the response has gone (or the client went
+ * away): the request (method, path with secrets redacted, user agent, whether credentials were sent),
+ * the status and the time taken; `info`, `warn` from 400, `error` from 500. The line is built only
+ * when its level is enabled, so a quieter log level costs the request almost nothing.
+ */
+export function requestLogging(root: Logger, options: RequestLoggingOptions = {}) {
+  return (req: ArrivingRequest, res: ServerResponse, next: () => void): void => {
+    const id = requestIdOf(req, res);
+    // The request's own logger (nestjs-pino hands it to Nest's logger within the request).
+    Object.assign(req, { id, log: root.child({ req: { id } }) });
+    if (options.ignore?.(req)) return next();
+    const start = Date.now();
+    const done = () => {
+      res.removeListener('finish', done);
+      res.removeListener('close', done);
+      const status = res.statusCode;
+      const level: Level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      if (!root.isLevelEnabled(level)) return;
+      const headers = req.headers;
+      root[level](
+        {
+          req: {
+            id,
+            method: req.method,
+            url: redactUrl(req.originalUrl ?? req.url ?? ''),
+            headers: {
+              'user-agent': headers['user-agent'],
+              authorization: headers.authorization ? '[REDACTED]' : undefined,
+              'x-api-key': headers['x-api-key'] ? '[REDACTED]' : undefined,
+            },
+          },
+          res: { statusCode: status },
+          responseTime: Date.now() - start,
+          // The client closed the connection before the whole answer was sent.
+          aborted: res.writableFinished ? undefined : true,
+        },
+        status >= 500 ? 'request errored' : 'request completed',
+      );
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    next();
   };
 }
