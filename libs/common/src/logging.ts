@@ -62,10 +62,10 @@ export interface RequestLoggingOptions {
 
 /**
  * Express middleware, first in the chain: gives each request its id (`X-Request-Id`) and a logger
- * whose lines carry `req.id`, and writes one line when the response has gone (or the client went
- * away): the request (method, path with secrets redacted, user agent, whether credentials were sent),
- * the status and the time taken; `info`, `warn` from 400, `error` from 500. The line is built only
- * when its level is enabled, so a quieter log level costs the request almost nothing.
+ * whose lines carry `req.id`, and writes one line when the response has gone (`request aborted` when
+ * the client went away first): the request (method, path with secrets redacted, user agent, whether
+ * credentials were sent), the status and the time taken; `info`, `warn` from 400, `error` from 500.
+ * The line is built only when its level is enabled, so a quieter level costs the request almost nothing.
  */
 export function requestLogging(root: Logger, options: RequestLoggingOptions = {}) {
   return (req: ArrivingRequest, res: ServerResponse, next: () => void): void => {
@@ -95,10 +95,9 @@ export function requestLogging(root: Logger, options: RequestLoggingOptions = {}
           },
           res: { statusCode: status },
           responseTime: Date.now() - start,
-          // The client closed the connection before the whole answer was sent.
-          aborted: res.writableFinished ? undefined : true,
         },
-        status >= 500 ? 'request errored' : 'request completed',
+        // Aborted: the client closed the connection before the whole answer was sent.
+        !res.writableFinished ? 'request aborted' : status >= 500 ? 'request errored' : 'request completed',
       );
     };
     res.on('finish', done);
