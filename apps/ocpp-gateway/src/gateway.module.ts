@@ -33,8 +33,8 @@ export class GatewayModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           // The gateway's one HTTP route is its health check, which is not logged. Binding nestjs-pino's
-          // request context to it would switch on Node's async context tracking (AsyncLocalStorage) for the rest
-          // of the process, a hook on every promise of every OCPP message after the first probe.
+          // request context to it would switch on Node's async context tracking (AsyncLocalStorage) for
+          // the rest of the process, a hook on every promise of every OCPP message after the first probe.
           useFactory: (config: AppConfig) => ({
             ...loggerParams(config, 'ocpp-gateway'),
             exclude: [{ method: RequestMethod.ALL, path: 'health' }],
