@@ -4,16 +4,14 @@ import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express
 import type { Server } from 'node:http';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Logger, PARAMS_PROVIDER_TOKEN, Params } from 'nestjs-pino';
+import { Logger } from 'nestjs-pino';
 import {
   APP_CONFIG,
   AppConfig,
   ProblemDetailsFilter,
   createValidationPipe,
-  isHealthProbe,
   loadConfig,
-  requestLogging,
-  rootLoggerOf,
+  useRequestLogging,
 } from '@csms/common';
 import { ApiModule, ApiModuleOptions } from './api.module';
 import { requestTimeout } from './http/request-timeout';
@@ -43,7 +41,7 @@ export function configureApiApp(app: NestExpressApplication): void {
   // No ETag: API answers are not cached by clients, and hashing every body costs CPU on every request.
   app.set('etag', false);
   // First, so that every answer carries its request id and is logged, refusals included.
-  app.use(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN)), { ignore: isHealthProbe }));
+  useRequestLogging(app);
   // Next, so that the rate limits' round trip overlaps the rest of the middleware and the routing.
   app.use(startRateLimit(app.get(RateLimiter)));
   app.use(

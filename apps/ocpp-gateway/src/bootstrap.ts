@@ -1,15 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { readFileSync } from 'node:fs';
-import { Logger, PARAMS_PROVIDER_TOKEN, Params } from 'nestjs-pino';
-import {
-  AppConfig,
-  ProblemDetailsFilter,
-  isHealthProbe,
-  loadConfig,
-  requestLogging,
-  rootLoggerOf,
-} from '@csms/common';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, ProblemDetailsFilter, loadConfig, useRequestLogging } from '@csms/common';
 import { GatewayModule, GatewayModuleOptions } from './gateway.module';
 
 /** With OCPP_TLS_CERT_FILE and OCPP_TLS_KEY_FILE the gateway serves wss:// itself (security profile 2). */
@@ -27,7 +20,7 @@ export async function createGatewayApp(options: GatewayModuleOptions = {}): Prom
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.use(requestLogging(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN)), { ignore: isHealthProbe }));
+  useRequestLogging(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   return app;

@@ -3,7 +3,7 @@ import { IncomingMessage, Server, ServerResponse, createServer, request } from '
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino, { Logger } from 'pino';
-import { isHealthProbe, requestLogging } from './logging';
+import { requestLogging } from './logging';
 
 interface Line {
   level: number;
@@ -29,7 +29,7 @@ describe('requestLogging', () => {
       },
     });
     const root = pino({ level, base: { service: 'test' } }, sink);
-    const logging = requestLogging(root, { ignore: isHealthProbe });
+    const logging = requestLogging(root);
     server = createServer((req, res) => logging(req, res, () => handler(req, res)));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');

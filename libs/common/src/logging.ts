@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Params } from 'nestjs-pino';
+import type { INestApplication } from '@nestjs/common';
+import { PARAMS_PROVIDER_TOKEN, Params } from 'nestjs-pino';
 import pino, { Level, Logger } from 'pino';
 import { monotonicFactory } from 'ulid';
 import type { AppConfig } from './config';
@@ -24,18 +25,19 @@ export function createRootLogger(config: AppConfig, service: string): Logger {
 
 /**
  * nestjs-pino settings shared by both apps: Nest's logger writes through the root logger, and within a
- * request through the request's own logger, which `requestLogging` (installed by each app's bootstrap)
- * attaches to the request. nestjs-pino's own request middleware (pino-http) is not used.
+ * request through the request's own logger, which `requestLogging` (installed by each app's bootstrap
+ * through `useRequestLogging`) attaches to the request. nestjs-pino's own request middleware (pino-http) is not used.
  */
 export function loggerParams(config: AppConfig, service: string): Params {
   return { pinoHttp: { logger: createRootLogger(config, service) }, useExisting: true };
 }
 
-/** The root logger that `loggerParams` created, from the params nestjs-pino was given. */
-export function rootLoggerOf(params: Params): Logger {
-  const logger = (params.pinoHttp as { logger?: Logger } | undefined)?.logger;
-  if (!logger) throw new Error('nestjs-pino was not configured with loggerParams');
-  return logger;
+/** Installs `requestLogging` on the app, writing through the root logger that `loggerParams` created. */
+export function useRequestLogging(app: INestApplication): void {
+  const params = app.get<Params>(PARAMS_PROVIDER_TOKEN);
+  const root = (params.pinoHttp as { logger?: Logger } | undefined)?.logger;
+  if (!root) throw new Error('nestjs-pino was not configured with loggerParams');
+  app.use(requestLogging(root));
 }
 
 /** The client's X-Request-Id when it is a sensible token, else a new one; echoed in the response. */
@@ -48,17 +50,12 @@ function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
 }
 
 /** The health check, probed every few seconds by load balancers: not worth a line each time. */
-export function isHealthProbe(req: IncomingMessage): boolean {
+function isHealthProbe(req: IncomingMessage): boolean {
   return req.url === '/health' || req.url?.startsWith('/health?') === true;
 }
 
 /** Express's request: the path as it arrived stays in `originalUrl` while routers rewrite `url`. */
 type ArrivingRequest = IncomingMessage & { originalUrl?: string };
-
-export interface RequestLoggingOptions {
-  /** Requests that get an id and a logger but no line of their own (health probes). */
-  ignore?: (req: IncomingMessage) => boolean;
-}
 
 /**
  * Express middleware, first in the chain: gives each request its id (`X-Request-Id`) and a logger
@@ -66,13 +63,14 @@ export interface RequestLoggingOptions {
  * the client went away first): the request (method, path with secrets redacted, user agent, whether
  * credentials were sent), the status and the time taken; `info`, `warn` from 400, `error` from 500.
  * The line is built only when its level is enabled, so a quieter level costs the request almost nothing.
+ * The health check gets an id and a logger but no line.
  */
-export function requestLogging(root: Logger, options: RequestLoggingOptions = {}) {
+export function requestLogging(root: Logger) {
   return (req: ArrivingRequest, res: ServerResponse, next: () => void): void => {
     const id = requestIdOf(req, res);
     // The request's own logger (nestjs-pino hands it to Nest's logger within the request).
     Object.assign(req, { id, log: root.child({ req: { id } }) });
-    if (options.ignore?.(req)) return next();
+    if (isHealthProbe(req)) return next();
     const start = Date.now();
     const done = () => {
       res.removeListener('finish', done);

@@ -353,9 +353,6 @@ const repeated = (element: string, rows: number) =>
 /** After a batch held a set already stored, batches skip stored sets for this long. */
 const RETRIES_WINDOW_MS = 60_000;
 
-/** A unique violation: a set of the batch was stored already. */
-const isStoredAlready = isUniqueViolation;
-
 /** A 1.6 StopTransaction's completion of its session. */
 export interface SessionStop {
   stoppedAt: Date;
@@ -525,7 +522,8 @@ export class MeterValuesService {
         await queryPrepared(this.db, asNew, values);
         return;
       } catch (err) {
-        if (!isStoredAlready(err)) throw err;
+        // A unique violation: a set of the batch was stored already.
+        if (!isUniqueViolation(err)) throw err;
         this.storedSeenAtMs = this.clock.nowMs();
       }
     }
